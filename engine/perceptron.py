@@ -93,7 +93,8 @@ def _check_data(X: ArrayLike, y: ArrayLike) -> tuple[Array, NDArray[np.int64]]:
     y_arr = np.asarray(y)
     if y_arr.shape != (X_arr.shape[0],):
         raise ValueError(
-            f"There must be one label per point: {X_arr.shape[0]} points, labels shape {y_arr.shape}."
+            f"There must be one label per point: {X_arr.shape[0]} points, "
+            f"labels of shape {y_arr.shape}."
         )
     if not np.all(np.isin(y_arr, (0, 1))):
         raise ValueError("Perceptron labels must be 0 or 1.")
@@ -118,7 +119,8 @@ def train(
     max_epochs : upper bound on passes over the data.
     lr : learning rate multiplying each update (the lecture uses 1).
 
-    Points are visited in order. On a mistake, w += lr * x if the label is 1, w -= lr * x if it is 0.
+    Points are visited in order. On a mistake, w += lr * x if the label is 1, w -= lr * x if it
+    is 0.
     The run stops after the first epoch without a mistake (converged), when the weights at the start
     of an epoch equal those at the start of an earlier epoch (cycled: the same epochs would repeat
     forever), or after `max_epochs`.
