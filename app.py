@@ -11,7 +11,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-home = st.Page("pages/home.py", title="Cats vs. dogs?", icon=":material/home:", default=True)
+home = st.Page("lessons/home.py", title="Cats vs. dogs?", icon=":material/home:", default=True)
 navigation: dict[str, list] = {"Start": [home]}
 for section in SECTIONS[1:]:
     pages = [

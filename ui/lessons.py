@@ -24,7 +24,7 @@ SECTIONS = ("Start", "The neuron", "Multilayer perceptron", "Training", "Convolu
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "The neuron",
-        "pages/perceptron.py",
+        "lessons/perceptron.py",
         "Perceptron",
         ":material/linear_scale:",
         "Move a neuron's weights, then train it point by point and watch the line move.",

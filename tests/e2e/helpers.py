@@ -41,3 +41,11 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def answer_quiz(page: Page, option: str) -> None:
+    """Pick a quiz option by (part of) its text and press Check answer."""
+    main = page.locator('[data-testid="stMain"]')
+    main.locator('[data-testid="stRadio"] label').filter(has_text=option).first.click()
+    wait_idle(page)
+    click_button(page, "Check answer")

@@ -1,0 +1,30 @@
+"""Every page in the navigation opens in a real browser without an exception."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import assert_no_exception, open_page, screenshot
+from ui.lessons import LESSONS
+
+
+def test_home_lists_every_lesson(page):
+    open_page(page)
+    expect(page.get_by_role("heading", name="How to classify cats vs. dogs?")).to_be_visible()
+    main = page.locator('[data-testid="stMain"]')
+    for lesson in LESSONS:
+        expect(main.get_by_role("link", name=lesson.title, exact=True)).to_be_visible()
+    assert_no_exception(page)
+    screenshot(page, "home")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.url_path for lesson in LESSONS])
+def test_every_lesson_opens_from_the_sidebar(page, lesson):
+    open_page(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=lesson.title).click()
+    page.wait_for_url(f"**/{lesson.url_path}")
+    from tests.e2e.helpers import wait_idle
+
+    wait_idle(page)
+    expect(page.locator("h1").first).to_be_visible()
+    assert_no_exception(page)
+    screenshot(page, f"page-{lesson.url_path}")

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from engine.datasets import DATASETS, GENERATED_DATASETS, make_dataset, num_classes
+
+
+@pytest.mark.parametrize("name", DATASETS)
+def test_shapes_labels_and_determinism(name):
+    X, y = make_dataset(name, n=60, noise=0.1, seed=3)
+    assert X.shape == (len(y), 2) and X.dtype == np.float64
+    assert set(np.unique(y).tolist()) == set(range(num_classes(name)))
+    X2, y2 = make_dataset(name, n=60, noise=0.1, seed=3)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+
+
+@pytest.mark.parametrize("name", GENERATED_DATASETS)
+def test_generated_sets_honour_n_and_seed(name):
+    X, _ = make_dataset(name, n=37, seed=1)
+    assert X.shape == (37, 2)
+    assert not np.array_equal(X, make_dataset(name, n=37, seed=2)[0])
+
+
+def test_fixed_sets_ignore_n_and_noise():
+    X, y = make_dataset("lecture", n=500, noise=3.0)
+    np.testing.assert_array_equal(X, [[0, 1], [1, 0], [2, 1], [1, 2]])
+    np.testing.assert_array_equal(y, [0, 0, 1, 1])
+    X, y = make_dataset("xor", n=10)
+    np.testing.assert_array_equal(y, [0, 1, 1, 0])
+
+
+def test_circles_inner_radius_is_half_the_outer():
+    X, y = make_dataset("circles", n=200)
+    r = np.linalg.norm(X, axis=1)
+    np.testing.assert_allclose(r[y == 0], 1.0)
+    np.testing.assert_allclose(r[y == 1], 0.5)
+
+
+def test_unknown_and_bad_arguments():
+    with pytest.raises(ValueError, match="Unknown data set"):
+        make_dataset("cats")
+    with pytest.raises(ValueError, match="between 2"):
+        make_dataset("moons", n=1)
+    with pytest.raises(ValueError, match="Noise"):
+        make_dataset("moons", noise=-1)

@@ -1,0 +1,274 @@
+"""Figures for the perceptron lessons: points, the boundary line, half-planes, the weight vector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.figures.common import base_layout
+from ui.style import BOUNDARY, HIGHLIGHT, MUTED, class_colour, rgba
+
+Bounds = tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
+
+
+def view_bounds(X: np.ndarray, *, margin: float = 1.0) -> Bounds:
+    """A square view around the points with room for the boundary to show on both sides."""
+    if len(X) == 0:
+        return (-1.0, 1.0, -1.0, 1.0)
+    lo = X.min(axis=0)
+    hi = X.max(axis=0)
+    centre = (lo + hi) / 2
+    half = max(float(np.max(hi - lo)) / 2, 0.5) + margin
+    return (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+
+
+def _corners(bounds: Bounds) -> np.ndarray:
+    x0, x1, y0, y1 = bounds
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+
+
+def halfplane_polygon(w: Sequence[float], bounds: Bounds, *, positive: bool) -> np.ndarray:
+    """The part of the view where w1*x1 + w2*x2 + b > 0 (or <= 0): clip the view rectangle.
+
+    One Sutherland–Hodgman pass against a single half-plane; returns (k, 2) vertices, k may be 0.
+    """
+    w1, w2, b = (float(v) for v in w)
+    sign = 1.0 if positive else -1.0
+    poly = _corners(bounds)
+    values = sign * (poly @ np.array([w1, w2]) + b)
+    out: list[np.ndarray] = []
+    for i in range(len(poly)):
+        p, q = poly[i], poly[(i + 1) % len(poly)]
+        fp, fq = values[i], values[(i + 1) % len(poly)]
+        if fp >= 0:
+            out.append(p)
+        if (fp >= 0) != (fq >= 0):
+            t = fp / (fp - fq)
+            out.append(p + t * (q - p))
+    return np.array(out).reshape(-1, 2)
+
+
+def boundary_segment(w: Sequence[float], bounds: Bounds) -> np.ndarray | None:
+    """The piece of the line w1*x1 + w2*x2 + b = 0 inside the view, or None if it misses it."""
+    w1, w2, b = (float(v) for v in w)
+    if w1 == 0 and w2 == 0:
+        return None
+    x0, x1, y0, y1 = bounds
+    points = []
+    if w2 != 0:
+        for x in (x0, x1):
+            y = -(w1 * x + b) / w2
+            if y0 - 1e-9 <= y <= y1 + 1e-9:
+                points.append((x, y))
+    if w1 != 0:
+        for y in (y0, y1):
+            x = -(w2 * y + b) / w1
+            if x0 - 1e-9 <= x <= x1 + 1e-9:
+                points.append((x, y))
+    unique = np.unique(np.round(np.array(points), 12), axis=0) if points else np.zeros((0, 2))
+    if len(unique) < 2:
+        return None
+    # Two farthest-apart points are the segment's ends (a corner can be hit twice).
+    dists = np.linalg.norm(unique[:, None] - unique[None], axis=-1)
+    i, j = np.unravel_index(np.argmax(dists), dists.shape)
+    return unique[[i, j]]
+
+
+def _shade(fig: go.Figure, w: Sequence[float], bounds: Bounds) -> None:
+    for cls in (0, 1):
+        poly = halfplane_polygon(w, bounds, positive=cls == 1)
+        if len(poly) < 3:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[*poly[:, 0], poly[0, 0]],
+                y=[*poly[:, 1], poly[0, 1]],
+                mode="lines",
+                fill="toself",
+                fillcolor=rgba(class_colour(cls), 0.13),
+                line={"width": 0},
+                hoverinfo="skip",
+                name=f"predicted class {cls}",
+                showlegend=False,
+            )
+        )
+
+
+def _line(fig: go.Figure, w: Sequence[float], bounds: Bounds, *, name: str, dash: str) -> None:
+    seg = boundary_segment(w, bounds)
+    if seg is None:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=seg[:, 0],
+            y=seg[:, 1],
+            mode="lines",
+            line={"color": BOUNDARY if dash == "solid" else MUTED, "width": 3, "dash": dash},
+            name=name,
+            hoverinfo="skip",
+        )
+    )
+
+
+def _normal_arrow(fig: go.Figure, w: Sequence[float], bounds: Bounds) -> None:
+    """The weight vector (w1, w2) drawn from the boundary point nearest the view's centre."""
+    w1, w2, b = (float(v) for v in w)
+    norm2 = w1 * w1 + w2 * w2
+    if norm2 == 0:
+        return
+    x0, x1, y0, y1 = bounds
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    direction = np.array([w1, w2])
+    foot = centre - (centre @ direction + b) / norm2 * direction
+    if not (x0 <= foot[0] <= x1 and y0 <= foot[1] <= y1):
+        return
+    tip = foot + 0.18 * (x1 - x0) * direction / np.sqrt(norm2)
+    fig.add_annotation(
+        x=tip[0],
+        y=tip[1],
+        ax=foot[0],
+        ay=foot[1],
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=3,
+        arrowsize=1.3,
+        arrowwidth=2.5,
+        arrowcolor=BOUNDARY,
+        text="",
+    )
+    fig.add_annotation(
+        x=tip[0],
+        y=tip[1],
+        text="<b>w</b>",
+        showarrow=False,
+        xshift=12 * np.sign(direction[0] or 1),
+        yshift=12 * np.sign(direction[1] or 1),
+        font={"size": 16, "color": BOUNDARY},
+    )
+
+
+def _points(
+    fig: go.Figure,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    names: Sequence[str] | None = None,
+    predicted: np.ndarray | None = None,
+) -> None:
+    labels = names or [f"x{i + 1}" for i in range(len(X))]
+    for cls in (0, 1):
+        idx = np.flatnonzero(y == cls)
+        if len(idx) == 0:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=X[idx, 0],
+                y=X[idx, 1],
+                mode="markers+text" if len(X) <= 12 else "markers",
+                marker={
+                    "size": 15 if len(X) <= 12 else 10,
+                    "color": class_colour(cls),
+                    "symbol": "circle" if cls == 0 else "diamond",
+                    "line": {"width": 1.5, "color": "white"},
+                },
+                text=[labels[i] for i in idx],
+                textposition="top right",
+                textfont={"size": 13},
+                name=f"class {cls}",
+                customdata=np.array([labels[i] for i in idx]),
+                hovertemplate="%{customdata}: (%{x}, %{y})<extra>class " + str(cls) + "</extra>",
+            )
+        )
+    if predicted is not None and np.any(predicted != y):
+        wrong = np.flatnonzero(predicted != y)
+        fig.add_trace(
+            go.Scatter(
+                x=X[wrong, 0],
+                y=X[wrong, 1],
+                mode="markers",
+                marker={
+                    "size": 22,
+                    "symbol": "x-thin-open",
+                    "line": {"width": 2.5},
+                    "color": BOUNDARY,
+                },
+                name="misclassified now",
+                hoverinfo="skip",
+            )
+        )
+
+
+def perceptron_plane(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: Sequence[float],
+    *,
+    w_before: Sequence[float] | None = None,
+    current: int | None = None,
+    bounds: Bounds | None = None,
+    show_normal: bool = True,
+    mark_mistakes: bool = True,
+    height: int = 480,
+) -> go.Figure:
+    """Points in the input plane with the perceptron's boundary and predicted half-planes.
+
+    Parameters
+    ----------
+    X : (n, 2) points. y : (n,) labels in {0, 1}.
+    w : (3,) extended weights (w1, w2, b) drawn as the solid boundary and the shading.
+    w_before : (3,) weights before the last update, drawn dashed (the line that moved).
+    current : index of the point being visited, ringed.
+    """
+    bounds = bounds or view_bounds(X)
+    fig = go.Figure()
+    _shade(fig, w, bounds)
+    if w_before is not None and not np.array_equal(np.asarray(w_before), np.asarray(w)):
+        _line(fig, w_before, bounds, name="boundary before the update", dash="dash")
+    _line(fig, w, bounds, name="boundary w·x + b = 0", dash="solid")
+    predicted = None
+    if mark_mistakes and len(X):
+        predicted = (X @ np.asarray(w[:2], dtype=float) + float(w[2]) > 0).astype(int)
+    _points(fig, X, y, predicted=predicted)
+    if current is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[X[current, 0]],
+                y=[X[current, 1]],
+                mode="markers",
+                marker={
+                    "size": 30,
+                    "color": "rgba(0,0,0,0)",
+                    "line": {"width": 3.5, "color": HIGHLIGHT},
+                },
+                name=f"current point x{current + 1}",
+                hoverinfo="skip",
+            )
+        )
+    if show_normal:
+        _normal_arrow(fig, w, bounds)
+    base_layout(fig, height=height)
+    fig.update_xaxes(range=bounds[:2], title_text="x₁", constrain="domain")
+    fig.update_yaxes(range=bounds[2:], title_text="x₂", scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def mistakes_chart(mistakes: Sequence[int], *, height: int = 260) -> go.Figure:
+    """Mistakes (updates) made in each epoch: reaching 0 is convergence."""
+    epochs = list(range(1, len(mistakes) + 1))
+    fig = go.Figure(
+        go.Bar(
+            x=epochs,
+            y=list(mistakes),
+            marker_color=MUTED,
+            hovertemplate="epoch %{x}: %{y} mistakes<extra></extra>",
+        )
+    )
+    base_layout(fig, height=height)
+    fig.update_xaxes(title_text="epoch", dtick=1 if len(epochs) <= 20 else None)
+    fig.update_yaxes(title_text="mistakes", rangemode="tozero", dtick=1)
+    return fig
