@@ -221,7 +221,10 @@ def inner_product_latex(w: np.ndarray, x: np.ndarray, i: int, score: float) -> s
         f"{paren_if_negative(wk)} \\times {paren_if_negative(xk)}"
         for wk, xk in zip(w, x, strict=True)
     )
-    return latex(rf"\langle \vec w, \vec x_{{{i}}} \rangle = {terms} = {num(score)}")
+    return latex(
+        rf"\begin{{aligned}}\langle \vec w, \vec x_{{{i}}} \rangle &= {terms} \\ "
+        rf"&= {num(score)}\end{{aligned}}"
+    )
 
 
 def step_explanation(run: PerceptronRun, cursor: int) -> None:
@@ -304,7 +307,7 @@ def mistakes_so_far(run: PerceptronRun, cursor: int) -> list[int]:
 
 
 def training_view() -> None:
-    controls, main = st.columns([1, 2.6], gap="large")
+    controls, main = st.columns([1, 3.4], gap="large")
     with controls:
         data_controls()
     X, y, notes = edited_points()
@@ -333,7 +336,7 @@ def run_and_show(X: np.ndarray, y: np.ndarray) -> None:
 
     training_buttons(total, n, cursor)
     current = run.steps[cursor - 1] if cursor else None
-    chart_col, text_col = st.columns([1.35, 1], gap="medium")
+    chart_col, text_col = st.columns([1.1, 1], gap="medium")
     with chart_col:
         fig = perceptron_plane(
             X,

@@ -28,7 +28,7 @@ def test_lecture_example_step_by_step(run_page):
 
     at.button(key="perceptron_step").click().run()
     assert at.session_state["perceptron_cursor"] == 1
-    assert r"1 \times 0 + 2 \times 1 + (-1) \times 1 = 1" in latex_text(at)
+    assert r"1 \times 0 + 2 \times 1 + (-1) \times 1 \\ &= 1" in latex_text(at)
     assert any("(1, 1, −2)" in e.value for e in at.error)
     names = trace_names(at)
     assert "boundary before the update" in names and "current point x1" in names

@@ -111,7 +111,7 @@ def browser():
 def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, base_url=app_url)
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(45_000)
     yield page
     context.close()
 

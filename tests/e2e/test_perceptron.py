@@ -26,13 +26,13 @@ def test_step_reproduces_the_lecture_trace(page):
 
     click_button(page, "Step")
     expect(main.get_by_text("Epoch 1, point")).to_be_visible()
-    assert r"1 \times 0 + 2 \times 1 + (-1) \times 1 = 1" in katex_text(page)
+    assert r"1 \times 0 + 2 \times 1 + (-1) \times 1 \\ &= 1" in katex_text(page)
     expect(main.get_by_text("the score is too large, so subtract the point")).to_be_visible()
     expect(main.get_by_text("(1, 1, −2)").first).to_be_visible()
     screenshot(page, "perceptron-step1")
 
     # x2, x3, x4: scores −1, 1, 1, each a correct prediction.
-    for expected in ("= -1", "= 1", "= 1"):
+    for expected in ("&= -1", "&= 1", "&= 1"):
         click_button(page, "Step")
         assert expected in katex_text(page)
         expect(main.get_by_text("Correct prediction, no update.")).to_be_visible()
