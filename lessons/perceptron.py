@@ -29,6 +29,7 @@ START_LABELS = {
 }
 MAX_EPOCHS = 100
 LINEAR_POINTS = 16
+PLAY_INTERVAL = 0.8  # seconds between automatic steps: slow enough to read each one
 
 K = "perceptron_"  # session-state prefix for this lesson
 
@@ -52,6 +53,7 @@ def _init_state() -> None:
     st.session_state[f"{K}data_seed"] = 0
     st.session_state[f"{K}weight_seed"] = 0
     st.session_state[f"{K}cursor"] = 0
+    st.session_state[f"{K}playing"] = False
     st.session_state[f"{K}run_key"] = None
     st.session_state[f"{K}base_points"] = _points_frame(st.session_state[f"{K}dataset"], 0)
 
@@ -171,45 +173,50 @@ def edited_points() -> tuple[np.ndarray, np.ndarray, list[str]]:
     return kept[["x1", "x2"]].to_numpy(float), kept["label"].to_numpy(int), notes
 
 
-def training_buttons(total: int, n: int, cursor: int) -> None:
+def _toggle_play() -> None:
+    st.session_state[f"{K}playing"] = not st.session_state.get(f"{K}playing", False)
+
+
+def training_buttons(total: int, n: int, cursor: int, playing: bool) -> None:
+    """Step / Epoch / Play / Run to the end / Reset. While playing, only Pause is live."""
     at_end = cursor >= total
-    cols = st.columns(4)
-    cols[0].button(
-        "Step",
-        on_click=_advance,
-        args=(total, n, "step"),
-        disabled=at_end,
-        type="primary",
-        width="stretch",
-        help="Visit the next point",
-        key=f"{K}step",
+    buttons = (
+        ("Step", "step", "Visit the next point", at_end),
+        ("Epoch", "epoch", "Finish the current pass over the data", at_end),
+        ("Run to the end", "end", "Until it converges or the weights repeat", at_end),
+        ("Reset", "reset", "Back to the same starting weights", cursor == 0),
     )
-    cols[1].button(
-        "Epoch",
-        on_click=_advance,
-        args=(total, n, "epoch"),
-        disabled=at_end,
-        width="stretch",
-        help="Finish the current pass over the data",
-        key=f"{K}epoch",
-    )
+    cols = st.columns(5)
+    for col, (label, how, help_text, disabled) in zip(cols[:2], buttons[:2], strict=True):
+        col.button(
+            label,
+            on_click=_advance,
+            args=(total, n, how),
+            disabled=disabled or playing,
+            type="primary" if how == "step" else "secondary",
+            width="stretch",
+            help=help_text,
+            key=f"{K}{how}",
+        )
     cols[2].button(
-        "Run to the end",
-        on_click=_advance,
-        args=(total, n, "end"),
-        disabled=at_end,
+        "Pause" if playing else "Play",
+        on_click=_toggle_play,
+        disabled=at_end and not playing,
         width="stretch",
-        key=f"{K}end",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        help="Step automatically, one point every " + f"{PLAY_INTERVAL:g} s",
+        key=f"{K}play",
     )
-    cols[3].button(
-        "Reset",
-        on_click=_advance,
-        args=(total, n, "reset"),
-        disabled=cursor == 0,
-        width="stretch",
-        help="Back to the same starting weights",
-        key=f"{K}reset",
-    )
+    for col, (label, how, help_text, disabled) in zip(cols[3:], buttons[2:], strict=True):
+        col.button(
+            label,
+            on_click=_advance,
+            args=(total, n, how),
+            disabled=disabled or playing,
+            width="stretch",
+            help=help_text,
+            key=f"{K}{how}",
+        )
 
 
 # ----------------------------------------------------------------------------- views
@@ -320,11 +327,15 @@ def training_view() -> None:
                 st.error(message)
             st.info("Your points are kept: fix them in **Edit the points** below the controls.")
             return
-        run_and_show(X, y)
+        timer_on = st.session_state[f"{K}playing"]
+        st.fragment(run_and_show, run_every=PLAY_INTERVAL if timer_on else None)(X, y, timer_on)
 
 
-def run_and_show(X: np.ndarray, y: np.ndarray) -> None:
+def run_and_show(X: np.ndarray, y: np.ndarray, timer_on: bool) -> None:
+    """The training view. Runs as a fragment that re-runs on a timer while Play is on."""
     state = st.session_state
+    if timer_on and not state[f"{K}playing"]:
+        st.rerun()  # paused: rebuild the page without the timer
     w0 = start_weights(state[f"{K}start"], state[f"{K}weight_seed"])
     run_key = (X.tobytes(), y.tobytes(), w0.tobytes())
     if state[f"{K}run_key"] != run_key:  # new data or new start: begin again
@@ -333,8 +344,13 @@ def run_and_show(X: np.ndarray, y: np.ndarray) -> None:
     run = cached_run(X, y, w0)
     total, n = len(run.steps), len(X)
     cursor = min(state[f"{K}cursor"], total)
+    if state[f"{K}playing"]:
+        if cursor >= total:
+            state[f"{K}playing"] = False
+            st.rerun()
+        cursor = state[f"{K}cursor"] = cursor + 1
 
-    training_buttons(total, n, cursor)
+    training_buttons(total, n, cursor, state[f"{K}playing"])
     current = run.steps[cursor - 1] if cursor else None
     chart_col, text_col = st.columns([1.1, 1], gap="medium")
     with chart_col:

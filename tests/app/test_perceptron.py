@@ -122,3 +122,18 @@ def test_quiz_feedback(run_page):
     at.radio(key="perceptron_quiz_choice").set_value(2).run()
     at.button(key="perceptron_quiz_check").click().run()
     assert any("Correct" in s.value and "XOR" in s.value for s in at.success)
+
+
+def test_play_steps_on_each_tick_and_pause_stops(run_page):
+    at = run_page(PAGE)
+    at.button(key="perceptron_play").click().run()
+    assert at.session_state["perceptron_playing"]
+    assert at.session_state["perceptron_cursor"] == 1
+    assert at.button(key="perceptron_step").disabled
+    at.run()  # what the timer does: run again, one more step
+    assert at.session_state["perceptron_cursor"] == 2
+    at.button(key="perceptron_play").click().run()
+    assert not at.session_state["perceptron_playing"]
+    cursor = at.session_state["perceptron_cursor"]
+    at.run()
+    assert at.session_state["perceptron_cursor"] == cursor

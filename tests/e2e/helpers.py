@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+# Assertions wait for Streamlit's rerun; a loaded 2-core machine can take several seconds.
+expect.set_options(timeout=20_000)
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
-def wait_idle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished running the script for the last interaction."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+def _script_state_is(page: Page, state: str, timeout: float) -> None:
     page.wait_for_function(
-        """() => {
+        """(state) => {
             const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
+            return app && app.getAttribute('data-test-script-state') === state;
         }""",
+        arg=state,
         timeout=timeout,
     )
+
+
+def wait_idle(page: Page, timeout: float = 45_000) -> None:
+    """Wait until Streamlit has finished running the script for the last interaction.
+
+    A click reaches the server a moment later, so first give the rerun a chance to start (it may
+    also have finished already), then wait for the script to be idle.
+    """
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    with contextlib.suppress(PlaywrightTimeout):
+        _script_state_is(page, "running", 1_000)
+    _script_state_is(page, "notRunning", timeout)
     page.wait_for_timeout(150)  # let the last delta paint
 
 

@@ -70,3 +70,15 @@ def test_neuron_sliders_and_quiz(page):
     answer_quiz(page, "Perceptron can learn XOR function")
     expect(page.locator(MAIN).get_by_text("Correct:")).to_be_visible()
     assert_no_exception(page)
+
+
+def test_play_animates_until_paused(page):
+    open_page(page, "perceptron")
+    click_button(page, "Play")
+    main = page.locator(MAIN)
+    # The timer steps one point every 0.8 s: wait for the third step to appear by itself.
+    expect(main.get_by_text("step 3 of 8")).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    assert_no_exception(page)
