@@ -87,17 +87,17 @@ def mark_checked() -> None:
 
 def example_controls() -> dict:
     """Presets, inputs, weights, label, activation and loss; returns build_example's arguments."""
-    st.markdown("**Load**")
-    left, right = st.columns(2)
-    left.button(
-        "Lecture example", key=P + "preset_lecture", on_click=load_preset, args=("lecture",),
+    st.markdown("**Load an example**")
+    st.button(
+        "The lecture's example", key=P + "preset_lecture", on_click=load_preset,
+        args=("lecture",), width="stretch",
         help="x₁ = 1, x₂ = −1, w₁ = 1, w₂ = 2, y = 1, sigmoid, binary cross-entropy",
-        width="stretch",
     )  # fmt: skip
-    right.button(
-        "Quiz example", key=P + "preset_quiz", on_click=load_preset, args=("quiz",),
-        help="the quiz break: ReLU, squared loss, w₂ = −2", width="stretch",
+    st.button(
+        "The quiz (ReLU, squared loss)", key=P + "preset_quiz", on_click=load_preset,
+        args=("quiz",), width="stretch", help="the quiz break: w₂ = −2",
     )  # fmt: skip
+    st.markdown("**Or set your own**")
     c1, c2 = st.columns(2)
     for column, key in zip((c1, c2, c1, c2, c1), INPUT_KEYS, strict=True):
         column.number_input(
@@ -111,7 +111,7 @@ def example_controls() -> dict:
 
 def step_controls(n_steps: int, n_forward: int) -> int:
     step = st.session_state[P + "step"]
-    cols = st.columns(5)
+    cols = st.columns([1, 1, 1.4, 1.4, 1.4])
     cols[0].button("Reset", key=P + "reset", on_click=jump, args=(0,), width="stretch")
     cols[1].button(
         "◀ Back", key=P + "back", on_click=move, args=(-1, n_steps), disabled=step == 0,
@@ -123,11 +123,11 @@ def step_controls(n_steps: int, n_forward: int) -> int:
         type="primary", width="stretch",
     )  # fmt: skip
     cols[3].button(
-        "Whole forward pass", key=P + "to_forward", on_click=jump, args=(n_forward,),
+        "Fill all values", key=P + "to_forward", on_click=jump, args=(n_forward,),
         width="stretch",
     )  # fmt: skip
     cols[4].button(
-        "Whole backward pass", key=P + "to_end", on_click=jump, args=(n_steps,),
+        "Fill all gradients", key=P + "to_end", on_click=jump, args=(n_steps,),
         width="stretch",
     )  # fmt: skip
     return step

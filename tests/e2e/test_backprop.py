@@ -12,6 +12,9 @@ def open_backprop(page: Page) -> None:
     # pages/backprop.py without app.py (Streamlit's old pages/ auto-discovery), see the report.
     open_page(page, "")
     open_page(page, "backprop")
+    # The quiz is the last thing drawn: once it is there the page is complete (plotly.js can
+    # take long to load on a busy machine).
+    page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
 
 
 def test_step_the_lecture_example_and_read_the_gradient(page: Page) -> None:
@@ -52,7 +55,7 @@ def test_quiz_answer_and_preset(page: Page) -> None:
     expect(page.get_by_text("Correct: D. 4")).to_be_visible()
 
     click_button(page, "Step through the quiz example")
-    click_button(page, "Whole forward pass")
+    click_button(page, "Fill all values")
     for _ in range(4):
         click_button(page, "Backward step ◀")
     expect(

@@ -66,8 +66,9 @@ def graph_figure(ex: BackpropExample, step: int, *, height: int = 440) -> go.Fig
     step = max(0, min(step, len(ex.steps)))
     values, grads = known_at(ex, step)
     current = ex.steps[step - 1] if step else None
-    fig = go.Figure()
-    base_layout(fig, height=height)
+    # Plain dicts, handed to plotly once: adding them one by one validates the layout each time.
+    annotations: list[dict] = []
+    shapes: list[dict] = []
 
     # Edges first, so boxes sit on top of the arrow ends.
     edges = [(e.src, e.dst, e) for e in ex.edges] + [("y", "loss", None)]
@@ -83,35 +84,39 @@ def graph_figure(ex: BackpropExample, step: int, *, height: int = 440) -> go.Fig
                 current.phase == "backward" and current.node == src and current.upstream_node == dst
             )
         )
-        fig.add_annotation(
-            x=head[0], y=head[1], ax=tail[0], ay=tail[1], xref="x", yref="y", axref="x",
-            ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.2,
-            arrowwidth=4 if lit else 1.6, arrowcolor=HIGHLIGHT if lit else MUTED,
+        annotations.append(
+            dict(
+                x=head[0], y=head[1], ax=tail[0], ay=tail[1], xref="x", yref="y", axref="x",
+                ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.2,
+                arrowwidth=4 if lit else 1.6, arrowcolor=HIGHLIGHT if lit else MUTED,
+            )
         )  # fmt: skip
         if edge is not None and src in grads:
             # ∂dst/∂src, written beside the arrow once the gradient has flowed back along it
-            fig.add_annotation(
-                x=(tail[0] + head[0]) / 2,
-                y=(tail[1] + head[1]) / 2,
-                text=f"{edge.text}<br>= {fmt(edge.local)}",
-                showarrow=False,
-                font={"size": 12, "color": HIGHLIGHT if lit else BOUNDARY},
-                bgcolor="rgba(255, 255, 255, 0.92)",
-                yshift=22 if dst != "z" else 0,
+            annotations.append(
+                dict(
+                    x=(tail[0] + head[0]) / 2,
+                    y=(tail[1] + head[1]) / 2,
+                    text=f"{edge.text}<br>= {fmt(edge.local)}",
+                    showarrow=False,
+                    font={"size": 12, "color": HIGHLIGHT if lit else BOUNDARY},
+                    bgcolor="rgba(255, 255, 255, 0.92)",
+                    yshift=22 if dst != "z" else 0,
+                )
             )
 
     # Boxes.
     for key, (cx, cy) in POSITIONS.items():
         is_current = current is not None and current.node == key
         leaf = key not in COMPUTED
-        fig.add_shape(
+        shapes.append(dict(
             type="rect",
             x0=cx - BOX_W / 2, x1=cx + BOX_W / 2, y0=cy - BOX_H / 2, y1=cy + BOX_H / 2,
             line={"color": HIGHLIGHT if is_current else BOUNDARY, "width": 4 if is_current else 1.5,
                   "dash": "dot" if key == "y" else "solid"},
             fillcolor=rgba(HIGHLIGHT, 0.12) if is_current else INPUT_FILL if leaf else NODE_FILL,
             layer="below",
-        )  # fmt: skip
+        ))  # fmt: skip
     labels, hovers, xs, ys = [], [], [], []
     for key, (cx, cy) in POSITIONS.items():
         value = ex.inputs["y"] if key == "y" else ex.values[key]
@@ -132,7 +137,7 @@ def graph_figure(ex: BackpropExample, step: int, *, height: int = 440) -> go.Fig
         hovers.append(f"{TEXT_SYMBOLS[key]} = {v_text}<br>∂ℓ/∂{TEXT_SYMBOLS[key]} = {grad_hover}")
         xs.append(cx)
         ys.append(cy)
-    fig.add_trace(
+    fig = go.Figure(
         go.Scatter(
             x=xs,
             y=ys,
@@ -146,9 +151,16 @@ def graph_figure(ex: BackpropExample, step: int, *, height: int = 440) -> go.Fig
             showlegend=False,
         )
     )
-    fig.update_xaxes(visible=False, range=[-0.6, 6.4], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-0.55, 3.55], fixedrange=True)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
+    base_layout(fig, height=height)
+    # One update: each plotly update call re-validates the layout, and this page redraws often.
+    fig.update_layout(
+        annotations=annotations,
+        shapes=shapes,
+        xaxis={"visible": False, "range": [-0.6, 6.4], "fixedrange": True},
+        yaxis={"visible": False, "range": [-0.55, 3.55], "fixedrange": True},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        dragmode=False,
+    )
     return fig
 
 
@@ -186,9 +198,11 @@ def chain_figure(res: ChainResult, *, height: int = 380) -> go.Figure:
     low = math.log10(min(heights))
     high = math.log10(max(heights))
     pad = max(0.5, 0.08 * (high - low))
-    fig.update_yaxes(
-        type="log", title="|∂ output / ∂ w_k|  (log scale)", range=[low - pad, high + pad]
-    )
-    fig.update_xaxes(title="layer k (1 = nearest the input, n = the output)", type="category")
-    fig.update_layout(showlegend=False, bargap=0.15)
+    fig.update_layout(
+        yaxis={"type": "log", "title": "|∂ output / ∂ w_k|  (log scale)",
+               "range": [low - pad, high + pad]},
+        xaxis={"title": "layer k (1 = nearest the input, n = the output)", "type": "category"},
+        showlegend=False,
+        bargap=0.15,
+    )  # fmt: skip
     return fig
