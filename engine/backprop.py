@@ -238,7 +238,10 @@ def _forward_steps(ex: BackpropExample) -> list[Step]:
         else:
             middle = rf" = -{fmt(y, tex=True)} \log {p} - {fmt(1 - y, tex=True)} \log(1 - {p})"
         l_tex = general + middle + _eq(v["loss"])
-        l_text = f"ℓ = −y log ŷ − (1 − y) log(1 − ŷ){_text_eq(v['loss'])}"
+        l_text = "ℓ = −y log ŷ − (1 − y) log(1 − ŷ)"
+        if y == 1 and ex.activation == "sigmoid":
+            l_text += f" = −log σ({fmt(v['z'])})"
+        l_text += _text_eq(v["loss"])
     else:
         l_tex = rf"\ell = (\hat y - y)^2 = ({p} - {fmt(y, tex=True, paren=True)})^2{_eq(v['loss'])}"
         l_text = f"ℓ = (ŷ − y)²{_text_eq(v['loss'])}"

@@ -9,6 +9,7 @@ from engine.backprop import (
     ACTIVATION_NAMES,
     ACTIVATIONS,
     CHAIN_ACTIVATIONS,
+    COMPUTED,
     LECTURE_EXAMPLE,
     LECTURE_QUIZ,
     LOSS_NAMES,
@@ -221,14 +222,15 @@ def practice(ex: BackpropExample | None) -> None:
     left, right = st.columns([2, 3], gap="large")
     with right:
         st.plotly_chart(
-            graph_figure(ex, ex.n_forward, height=380), key=P + "practice_graph",
+            graph_figure(ex, ex.n_forward, height=380, highlight=False), key=P + "practice_graph",
             config={"displayModeBar": False},
         )  # fmt: skip
     answers: dict[tuple[str, str], float] = {}
     problems: list[str] = []
     with left:
         cols = st.columns(2)
-        for i, edge in enumerate(ex.edges):
+        # In the order backpropagation needs them: from the loss back to the inputs.
+        for i, edge in enumerate(sorted(ex.edges, key=lambda e: -COMPUTED.index(e.dst))):
             text = cols[i % 2].text_input(edge.text, key=f"{P}ans_{edge.src}_{edge.dst}")
             if not text.strip():
                 continue
@@ -246,7 +248,7 @@ def practice(ex: BackpropExample | None) -> None:
     if not answers:
         st.info("Type at least one local derivative, then check.")
         return
-    checks = check_local_grads(ex, answers)
+    checks = sorted(check_local_grads(ex, answers), key=lambda c: -COMPUTED.index(c.edge.dst))
     st.dataframe(
         [
             {

@@ -58,14 +58,17 @@ def known_at(ex: BackpropExample, step: int) -> tuple[set[str], set[str]]:
     return values, grads
 
 
-def graph_figure(ex: BackpropExample, step: int, *, height: int = 440) -> go.Figure:
-    """The lecture's graph after ``step`` steps: boxes with value and gradient, the newest lit up.
+def graph_figure(
+    ex: BackpropExample, step: int, *, height: int = 440, highlight: bool = True
+) -> go.Figure:
+    """The lecture's graph after ``step`` steps: boxes with value and gradient, the newest lit up
+    (unless ``highlight`` is off).
 
     Edges carry their local derivative once the backward pass has used them.
     """
     step = max(0, min(step, len(ex.steps)))
     values, grads = known_at(ex, step)
-    current = ex.steps[step - 1] if step else None
+    current = ex.steps[step - 1] if step and highlight else None
     # Plain dicts, handed to plotly once: adding them one by one validates the layout each time.
     annotations: list[dict] = []
     shapes: list[dict] = []
