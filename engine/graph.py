@@ -43,7 +43,6 @@ class Value:
     """
 
     __slots__ = (
-        "_derivative",
         "_forward",
         "data",
         "grad",
@@ -63,7 +62,6 @@ class Value:
         self.operands: tuple[Value, ...] = ()
         self.local_grads: tuple[float, ...] = ()  # ∂self/∂operand, one per operand
         self._forward: Forward | None = None
-        self._derivative: Derivative | None = None
 
     def __repr__(self) -> str:
         name = f"{self.label}, " if self.label else ""
@@ -102,7 +100,6 @@ class Value:
         out.operands = nodes
         out.local_grads = local
         out._forward = forward
-        out._derivative = derivative
         return out
 
     # -- arithmetic: forward value and local derivatives side by side ---------------------------
@@ -240,22 +237,39 @@ def evaluate(root: Value, overrides: dict[int, float] | None = None) -> float:
     return values[id(root)]
 
 
+def _central(f: Callable[[float], float], v: float, h: float) -> float:
+    """(f(v + h) − f(v − h)) / 2h, with h made smaller until two estimates agree.
+
+    Near the edge of f's domain (log(1 − ŷ) with ŷ close to 1) a step can leave the domain or be
+    too coarse; a smaller one fixes both. NaN when no step works.
+    """
+    previous = math.nan
+    for _ in range(8):
+        try:
+            estimate = (f(v + h) - f(v - h)) / (2 * h)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            h /= 10
+            continue
+        if math.isclose(estimate, previous, rel_tol=1e-4, abs_tol=1e-8):
+            return estimate
+        previous = estimate
+        h /= 10
+    return previous
+
+
 def numeric_grad(root: Value, node: Value, *, h: float = 1e-5) -> float:
-    """∂root/∂node by central finite differences: (f(v + h) − f(v − h)) / 2h."""
-    up = evaluate(root, {id(node): node.data + h})
-    down = evaluate(root, {id(node): node.data - h})
-    return (up - down) / (2 * h)
+    """∂root/∂node by central finite differences on the whole graph."""
+    return _central(lambda t: evaluate(root, {id(node): t}), node.data, h)
 
 
 def numeric_local_grads(node: Value, *, h: float = 1e-5) -> tuple[float, ...]:
     """∂node/∂operand for each operand, by central finite differences on the node's own formula."""
-    if node._forward is None:
+    forward = node._forward
+    if forward is None:
         return ()
     values = [o.data for o in node.operands]
-    grads = []
-    for i in range(len(values)):
-        up, down = list(values), list(values)
-        up[i] += h
-        down[i] -= h
-        grads.append((node._forward(*up) - node._forward(*down)) / (2 * h))
-    return tuple(grads)
+
+    def moved(i: int) -> Callable[[float], float]:
+        return lambda t: forward(*values[:i], t, *values[i + 1 :])
+
+    return tuple(_central(moved(i), v, h) for i, v in enumerate(values))

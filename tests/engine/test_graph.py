@@ -347,6 +347,15 @@ def test_example_gradients_match_finite_differences(x1, x2, w1, w2, y, activatio
         assert edge.local == pytest.approx(edge.local_numeric, rel=1e-4, abs=1e-6)
 
 
+def test_finite_differences_shrink_the_step_near_the_edge_of_the_domain():
+    """ŷ = σ(12) is within 1e-5 of 1, so log(1 − ŷ − h) would leave the domain."""
+    ex = build_example(x1=1, x2=3, w1=3, w2=3, y=0.0, activation="sigmoid", loss="bce")
+    assert 1 - ex.values["yhat"] < 1e-5
+    edge = ex.edge("yhat", "loss")
+    assert edge.local_numeric == pytest.approx(edge.local, rel=1e-4)
+    assert ex.grads_numeric["w1"] == pytest.approx(ex.grads["w1"], rel=1e-4)
+
+
 def test_bce_refuses_a_relu_output_that_is_not_a_probability():
     with pytest.raises(ValueError, match="ReLU"):
         build_example(**{**LECTURE_QUIZ, "loss": "bce"})
@@ -432,16 +441,20 @@ def test_fmt_writes_numbers_like_the_lecture():
 def test_chain_gradients_are_products_of_the_layer_factors(n, activation, w, b, x):
     res = chain_gradients(n, activation=activation, w=w, b=b, x=x)
     assert len(res.grad_w) == len(res.factors) == n
-    # ∂h_n/∂h_(k−1) is the product of the factors of layers k..n
-    for k in range(n):
-        assert res.grad_h[k] == pytest.approx(math.prod(res.factors[k:]), rel=1e-9, abs=1e-300)
-    # and ∂h_n/∂w_k = (product above layer k) × act'(z_k) × h_(k−1)
+    derivative = {
+        "sigmoid": lambda z: sig(z) * (1 - sig(z)),
+        "relu": lambda z: 1.0 if z > 0 else 0.0,
+        "tanh": lambda z: 1 - math.tanh(z) ** 2,
+    }[activation]
     h_in = [x, *res.h[:-1]]
     for k in range(n):
+        d = derivative(res.z[k])
+        assert res.factors[k] == pytest.approx(w * d, rel=1e-12, abs=1e-300)
+        # ∂h_n/∂h_(k−1) is the product of the factors of layers k..n, and
+        # ∂h_n/∂w_k = (product of the factors above layer k) × act'(z_k) × h_(k−1)
         above = math.prod(res.factors[k + 1 :])
-        local = res.factors[k] / w if w else None
-        if local is not None:
-            assert res.grad_w[k] == pytest.approx(above * local * h_in[k], rel=1e-9, abs=1e-300)
+        assert res.grad_h[k] == pytest.approx(math.prod(res.factors[k:]), rel=1e-9, abs=1e-300)
+        assert res.grad_w[k] == pytest.approx(above * d * h_in[k], rel=1e-9, abs=1e-300)
 
 
 def test_sigmoid_chain_gradient_vanishes_and_relu_does_not():
