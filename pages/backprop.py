@@ -3,6 +3,8 @@ vanishing gradients along a chain of layers."""
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from engine.backprop import (
@@ -134,6 +136,11 @@ def step_controls(n_steps: int, n_forward: int) -> int:
     return step
 
 
+def fd_text(x: float) -> str:
+    """A finite-difference estimate: always 4 decimals (it is never exact), n/a if undefined."""
+    return "n/a" if math.isnan(x) else f"{x:.4f}".replace("-", "−")
+
+
 # -- sections --------------------------------------------------------------------------------------
 
 
@@ -255,7 +262,7 @@ def practice(ex: BackpropExample | None) -> None:
                 "local derivative": c.edge.text,
                 "your answer": fmt(c.answer),
                 "autodiff": fmt(c.edge.local),
-                "finite difference": f"{c.edge.local_numeric:.4f}".replace("-", "−"),
+                "finite difference": fd_text(c.edge.local_numeric),
                 "verdict": "✓ right" if c.correct else "✗ wrong",
             }
             for c in checks
@@ -270,7 +277,7 @@ def practice(ex: BackpropExample | None) -> None:
         why = hint.get(ex.loss) or hint.get(ex.activation) or "z = w₁x₁ + w₂x₂ is linear in each."
         st.error(
             f"The node **{node}** is wrong: you have {c.edge.text} = {fmt(c.answer)}, autodiff "
-            f"gives {fmt(c.edge.local)} and finite differences {c.edge.local_numeric:.4f}. "
+            f"gives {fmt(c.edge.local)} and finite differences {fd_text(c.edge.local_numeric)}. "
             f"Hint: {why}"
         )
     missing = len(ex.edges) - len(checks)
@@ -302,8 +309,8 @@ def vanishing() -> None:
     first, last = abs(res.grad_w[0]), abs(res.grad_w[-1])
     if first == 0:
         st.warning(
-            "The gradient at layer 1 is exactly 0: some factor is 0 (a ReLU with z ≤ 0 passes no "
-            "gradient back). Try a positive input or weight."
+            "The gradient at layer 1 is exactly 0: some factor w · act'(z) is 0 (w = 0, or a ReLU "
+            "with z ≤ 0, which passes no gradient back). Try a positive input or weight."
         )
     elif last > 0 and n > 1:
         ratio = first / last
