@@ -78,7 +78,8 @@ def graph_figure(
     for src, dst, edge in edges:
         (x0, y0), (x1, y1) = POSITIONS[src], POSITIONS[dst]
         tail = (x0 + BOX_W / 2, y0)
-        head = (x1 - BOX_W / 2, y1)
+        # Arrows into z land spread along its side, so the four heads stay apart.
+        head = (x1 - BOX_W / 2, y1 + (0.15 * (y0 - y1) if dst == "z" else 0.0))
         if src == "y":  # the label enters the loss from below
             tail, head = (x0 + BOX_W / 2, y0), (x1 - 0.15, y1 - BOX_H / 2)
         lit = current is not None and (
