@@ -30,6 +30,15 @@ LESSONS: tuple[Lesson, ...] = (
         "Move a neuron's weights, then train it point by point and watch the line move.",
         "perceptron",
     ),
+    Lesson(
+        "Training",
+        "pages/backprop.py",
+        "Backpropagation",
+        ":material/account_tree:",
+        "Step the lecture's graph forward and backward, check your own gradients, and watch "
+        "gradients vanish along a chain of layers.",
+        "backprop",
+    ),
 )
 
 

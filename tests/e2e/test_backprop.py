@@ -1,0 +1,92 @@
+"""Backpropagation in the browser: step the lecture's graph, practise, answer the quiz."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import assert_no_exception, click_button, open_page, screenshot, wait_idle
+
+
+def open_backprop(page: Page) -> None:
+    # Load the app's home first: a fresh `streamlit run` that is first asked for /backprop runs
+    # pages/backprop.py without app.py (Streamlit's old pages/ auto-discovery), see the report.
+    open_page(page, "")
+    open_page(page, "backprop")
+    # The quiz is the last thing drawn: once it is there the page is complete (plotly.js can
+    # take long to load on a busy machine).
+    page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
+
+
+def test_step_the_lecture_example_and_read_the_gradient(page: Page) -> None:
+    open_backprop(page)
+    assert_no_exception(page)
+    expect(page.get_by_text("Backpropagation").first).to_be_visible()
+    screenshot(page, "backprop_start")
+
+    for _ in range(3):
+        click_button(page, "Forward step ▶")
+    expect(page.get_by_text("The forward pass is done")).to_be_visible()
+    screenshot(page, "backprop_forward_done")
+
+    for _ in range(3):  # ∂ℓ/∂ℓ, ∂ℓ/∂ŷ, ∂ℓ/∂z
+        click_button(page, "Backward step ◀")
+    expect(
+        page.get_by_role("code").filter(
+            has_text="∂ℓ/∂z = upstream × local = −3.7183 × 0.1966 = σ(−1) − 1 ≈ −0.7311"
+        )
+    ).to_be_visible()
+    click_button(page, "Backward step ◀")
+    expect(
+        page.get_by_role("code").filter(
+            has_text="∂ℓ/∂w₁ = upstream × local = −0.7311 × 1 = σ(−1) − 1 ≈ −0.7311"
+        )
+    ).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").filter(has_text="−0.7311").first).to_be_visible()
+    assert_no_exception(page)
+    page.set_viewport_size({"width": 1440, "height": 1800})
+    screenshot(page, "backprop_dl_dw1")
+
+
+def test_quiz_answer_and_preset(page: Page) -> None:
+    open_backprop(page)
+    page.get_by_text("D. 4", exact=True).click()
+    wait_idle(page)
+    click_button(page, "Check answer")
+    expect(page.get_by_text("Correct: D. 4")).to_be_visible()
+
+    click_button(page, "Step through the quiz example")
+    click_button(page, "Fill all values")
+    for _ in range(4):
+        click_button(page, "Backward step ◀")
+    expect(
+        page.get_by_role("code").filter(has_text="∂ℓ/∂w₁ = upstream × local = 4 × 1 = 4")
+    ).to_be_visible()
+    assert_no_exception(page)
+    page.set_viewport_size({"width": 1440, "height": 2400})
+    screenshot(page, "backprop_quiz")
+
+
+def test_practice_says_which_node_is_wrong(page: Page) -> None:
+    open_backprop(page)
+    page.get_by_role("tab", name="Practice: your local gradients").click()
+    fields = {"∂ℓ/∂ŷ": "-3.7183", "∂ŷ/∂z": "0.25", "∂z/∂w₁": "1", "∂z/∂w₂": "-1"}
+    for label, value in fields.items():
+        box = page.get_by_label(label, exact=True)
+        box.fill(value)
+        box.press("Enter")
+        wait_idle(page)
+    click_button(page, "Check my local gradients")
+    expect(page.get_by_text("The node ŷ is wrong")).to_be_visible()
+    assert_no_exception(page)
+    page.set_viewport_size({"width": 1440, "height": 1800})
+    screenshot(page, "backprop_practice")
+
+
+def test_vanishing_gradients_tab(page: Page) -> None:
+    open_backprop(page)
+    page.get_by_role("tab", name="Vanishing gradients").click()
+    wait_idle(page)
+    expect(page.get_by_text("times smaller than at layer 12")).to_be_visible()
+    assert_no_exception(page)
+    page.set_viewport_size({"width": 1440, "height": 1600})
+    screenshot(page, "backprop_vanishing")
