@@ -32,7 +32,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "Training",
-        "pages/backprop.py",
+        "lessons/backprop.py",
         "Backpropagation",
         ":material/account_tree:",
         "Step the lecture's graph forward and backward, check your own gradients, and watch "

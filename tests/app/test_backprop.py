@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-PAGE = "pages/backprop.py"
+PAGE = "lessons/backprop.py"
 
 
 def chart(at, index: int = 0) -> dict:

@@ -8,9 +8,6 @@ from tests.e2e.helpers import assert_no_exception, click_button, open_page, scre
 
 
 def open_backprop(page: Page) -> None:
-    # Load the app's home first: a fresh `streamlit run` that is first asked for /backprop runs
-    # pages/backprop.py without app.py (Streamlit's old pages/ auto-discovery), see the report.
-    open_page(page, "")
     open_page(page, "backprop")
     # The quiz is the last thing drawn: once it is there the page is complete (plotly.js can
     # take long to load on a busy machine).
