@@ -171,13 +171,16 @@ def separating_line(X: ArrayLike, y: ArrayLike) -> Array | None:
             return None  # one point carries both labels
         # Perpendiculars to every difference, both orientations, as angles on the circle.
         normal = np.arctan2(diffs[:, 1], diffs[:, 0])
-        ends = np.sort(np.concatenate([normal + np.pi / 2, normal - np.pi / 2]) % (2 * np.pi))
+        # Repeated differences give repeated ends; an empty gap between them is no arc.
+        ends = np.unique(np.concatenate([normal + np.pi / 2, normal - np.pi / 2]) % (2 * np.pi))
         gaps = np.diff(np.append(ends, ends[0] + 2 * np.pi))
         mids = ends + gaps / 2
         candidates = np.column_stack([np.cos(mids), np.sin(mids)])
+    # Rounding can leave a tie a hair apart: ask for a gap above rounding size.
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(X_arr))))
     for u in candidates:
         low, high = float(np.max(zeros @ u)), float(np.min(ones @ u))
-        if high > low:
+        if high - low > tol:
             return np.append(u, -(low + high) / 2)
     return None
 
@@ -255,3 +258,41 @@ XOR_NET = TwoLayerNet(
     hidden=np.array([GATE_WEIGHTS["or"], GATE_WEIGHTS["nand"]]),
     output=np.array(GATE_WEIGHTS["and"]),
 )
+
+
+# The 16 functions of two bits, by their outputs on (0,0), (0,1), (1,0), (1,1).
+_TWO_INPUT_NAMES = {
+    (0, 0, 0, 0): "always 0",
+    (0, 0, 0, 1): "{a} AND {b}",
+    (0, 0, 1, 0): "{a} AND NOT {b}",
+    (0, 0, 1, 1): "{a}",
+    (0, 1, 0, 0): "NOT {a} AND {b}",
+    (0, 1, 0, 1): "{b}",
+    (0, 1, 1, 0): "{a} XOR {b}",
+    (0, 1, 1, 1): "{a} OR {b}",
+    (1, 0, 0, 0): "{a} NOR {b}",
+    (1, 0, 0, 1): "{a} XNOR {b}",
+    (1, 0, 1, 0): "NOT {b}",
+    (1, 0, 1, 1): "{a} OR NOT {b}",
+    (1, 1, 0, 0): "NOT {a}",
+    (1, 1, 0, 1): "NOT {a} OR {b}",
+    (1, 1, 1, 0): "{a} NAND {b}",
+    (1, 1, 1, 1): "always 1",
+}
+
+
+def boolean_name(outputs: ArrayLike, names: tuple[str, str] = ("x₁", "x₂")) -> str:
+    """The name of the two-bit function with these (4,) outputs on (0,0), (0,1), (1,0), (1,1)."""
+    key = tuple(int(o) for o in np.asarray(outputs).reshape(-1))
+    if key not in _TWO_INPUT_NAMES:
+        raise ValueError("Give the four outputs, each 0 or 1, on (0,0), (0,1), (1,0), (1,1).")
+    return _TWO_INPUT_NAMES[key].format(a=names[0], b=names[1])
+
+
+def function_name(w: ArrayLike, names: tuple[str, str] = ("x₁", "x₂")) -> str:
+    """Which logic function a two-input unit with extended weights ``w`` (3,) computes on bits.
+
+    ``function_name((1, 1, -0.5))`` is ``"x₁ OR x₂"``; the inputs are called by ``names``.
+    """
+    _, outputs = perceptron_output(w, GATE_INPUTS)
+    return boolean_name(outputs, names)

@@ -199,3 +199,26 @@ def test_bad_input_is_a_readable_error():
         TwoLayerNet(hidden=np.full((2, 3), np.inf), output=np.ones(3))
     with pytest.raises(ValueError, match="2 inputs"):
         XOR_NET.forward(np.zeros((4, 3)))
+
+
+def test_function_names_of_units():
+    from engine.gates import function_name
+
+    assert function_name(GATE_WEIGHTS["or"]) == "x₁ OR x₂"
+    assert function_name(GATE_WEIGHTS["nand"]) == "x₁ NAND x₂"
+    assert function_name(XOR_NET.output, ("h₁", "h₂")) == "h₁ AND h₂"
+    assert function_name((1, 0, -0.5)) == "x₁"
+    assert function_name((0, 0, -1)) == "always 0"
+    # A single unit can name 14 of the 16 functions; XOR and XNOR never come out.
+    seen = {function_name(w) for w in itertools.product(np.arange(-2, 2.5, 0.5), repeat=3)}
+    assert len(seen) == 14
+    assert "x₁ XOR x₂" not in seen and "x₁ XNOR x₂" not in seen
+
+
+def test_boolean_names_of_whole_networks():
+    from engine.gates import boolean_name
+
+    assert boolean_name(XOR_NET.forward(GATE_INPUTS)[2]) == "x₁ XOR x₂"
+    assert boolean_name([1, 0, 0, 1], ("a", "b")) == "a XNOR b"
+    with pytest.raises(ValueError, match="four outputs"):
+        boolean_name([0, 1, 2, 0])

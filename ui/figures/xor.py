@@ -1,0 +1,403 @@
+"""Figures of the XOR lesson: the cycle of boundaries, gate designer planes, the two-layer net."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from engine.gates import TwoLayerNet, perceptron_output
+from ui.figures.common import base_layout
+from ui.figures.perceptron import Bounds, boundary_segment, halfplane_polygon
+from ui.formatting import num, vec
+from ui.style import BOUNDARY, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
+
+GATE_BOUNDS: Bounds = (-0.75, 1.75, -0.75, 1.75)
+HIDDEN_BOUNDS: Bounds = (-0.6, 1.6, -0.6, 1.6)
+# The two hidden units keep one dash style each on every figure, so h₁'s line is always dashed.
+HIDDEN_DASH = ("dash", "dot")
+CYCLE_DASH = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def _point_label(x: Sequence[float]) -> str:
+    return "(" + ", ".join(num(v) for v in x) + ")"
+
+
+def _square(fig: go.Figure, bounds: Bounds, *, x_title: str, y_title: str) -> None:
+    fig.update_xaxes(range=bounds[:2], title_text=x_title, constrain="domain", dtick=1)
+    fig.update_yaxes(
+        range=bounds[2:],
+        title_text=y_title,
+        scaleanchor="x",
+        scaleratio=1,
+        constrain="domain",
+        dtick=1,
+    )
+
+
+def _shade(fig: go.Figure, w: Sequence[float], bounds: Bounds) -> None:
+    for cls in (0, 1):
+        poly = halfplane_polygon(w, bounds, positive=cls == 1)
+        if len(poly) < 3:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[*poly[:, 0], poly[0, 0]],
+                y=[*poly[:, 1], poly[0, 1]],
+                mode="lines",
+                fill="toself",
+                fillcolor=rgba(class_colour(cls), 0.13),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+
+
+def _line(
+    fig: go.Figure,
+    w: Sequence[float],
+    bounds: Bounds,
+    *,
+    name: str,
+    dash: str = "solid",
+    colour: str = BOUNDARY,
+    width: float = 3,
+) -> bool:
+    seg = boundary_segment(w, bounds)
+    if seg is None:
+        return False
+    fig.add_trace(
+        go.Scatter(
+            x=seg[:, 0],
+            y=seg[:, 1],
+            mode="lines",
+            line={"color": colour, "width": width, "dash": dash},
+            name=name,
+            hoverinfo="name",
+        )
+    )
+    return True
+
+
+def _points(
+    fig: go.Figure,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    labels: Sequence[str] | None = None,
+    wrong: np.ndarray | None = None,
+) -> None:
+    """Points coloured by their true class; a cross over each point the unit gets wrong."""
+    labels = list(labels) if labels is not None else [_point_label(x) for x in X]
+    for cls in (0, 1):
+        idx = np.flatnonzero(y == cls)
+        if len(idx) == 0:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=X[idx, 0],
+                y=X[idx, 1],
+                mode="markers+text",
+                marker={
+                    "size": 18,
+                    "color": class_colour(cls),
+                    "symbol": "circle" if cls == 0 else "diamond",
+                    "line": {"width": 1.5, "color": "white"},
+                },
+                text=[labels[i] for i in idx],
+                # Class 1 labels below, so two classes on one point keep readable labels.
+                textposition="top right" if cls == 0 else "bottom right",
+                textfont={"size": 13},
+                name=f"class {cls}",
+                hovertemplate="(%{x}, %{y})<extra>class " + str(cls) + "</extra>",
+            )
+        )
+    if wrong is not None and np.any(wrong):
+        bad = np.flatnonzero(wrong)
+        fig.add_trace(
+            go.Scatter(
+                x=X[bad, 0],
+                y=X[bad, 1],
+                mode="markers",
+                marker={"size": 28, "symbol": "x-thin-open", "line": {"width": 3}},
+                marker_color=BOUNDARY,
+                name="wrong",
+                hoverinfo="skip",
+            )
+        )
+
+
+def cycle_plane(
+    X: np.ndarray,
+    y: np.ndarray,
+    cycle: Sequence[np.ndarray],
+    *,
+    final: np.ndarray | None = None,
+    height: int = 460,
+) -> go.Figure:
+    """The boundaries a cycling perceptron visits over and over, numbered in visiting order.
+
+    Parameters
+    ----------
+    X : (n, 2) points. y : (n,) labels. cycle : extended weights (3,) in the order visited.
+    final : (3,) weights the run stopped with, shaded (when there is no cycle: the learned line).
+    """
+    fig = go.Figure()
+    if final is not None:
+        _shade(fig, final, GATE_BOUNDS)
+    for k, w in enumerate(cycle):
+        name = f"{k + 1}: w⃗ = {vec(w)}"
+        style = {
+            "dash": CYCLE_DASH[k % len(CYCLE_DASH)],
+            "colour": BOUNDARY if k == 0 else MUTED,
+            "width": 3 if k == 0 else 2.5,
+        }
+        if not _line(fig, w, GATE_BOUNDS, name=name, **style):
+            # Still listed in the legend, so the loop reads 1, 2, 3, ... without a gap.
+            where = "no line: w₁ = w₂ = 0" if w[0] == 0 and w[1] == 0 else "line off the plot"
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="lines",
+                    line={"color": style["colour"], "width": style["width"], "dash": style["dash"]},
+                    name=f"{name} ({where})",
+                )
+            )
+    if final is not None and not cycle:
+        _line(fig, final, GATE_BOUNDS, name=f"learned line w⃗ = {vec(final)}")
+    _points(fig, X, y)
+    base_layout(fig, height=height)
+    _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
+    return fig
+
+
+def gate_plane(
+    X: np.ndarray, y: np.ndarray, w: Sequence[float], outputs: np.ndarray, *, height: int = 420
+) -> go.Figure:
+    """A two-input gate: its four rows, the unit's line and the half-plane it calls 1."""
+    fig = go.Figure()
+    _shade(fig, w, GATE_BOUNDS)
+    _line(fig, w, GATE_BOUNDS, name="w₁x₁ + w₂x₂ + b = 0")
+    _points(fig, X, y, wrong=outputs != y)
+    base_layout(fig, height=height)
+    _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
+    return fig
+
+
+def not_line(
+    X: np.ndarray, y: np.ndarray, w: Sequence[float], outputs: np.ndarray, *, height: int = 240
+) -> go.Figure:
+    """NOT has one input: the 'line' is a threshold point on the number line x₁ = −b / w₁."""
+    w1, b = (float(v) for v in w)
+    lo, hi = -1.0, 2.0
+    fig = go.Figure()
+    grid = np.linspace(lo, hi, 301)
+    predicted = (w1 * grid + b > 0).astype(int)
+    for cls in (0, 1):
+        mask = predicted == cls
+        if mask.any():
+            fig.add_trace(
+                go.Scatter(
+                    x=grid[mask],
+                    y=np.zeros(mask.sum()),
+                    mode="markers",
+                    marker={"size": 10, "color": rgba(class_colour(cls), 0.25), "symbol": "square"},
+                    name=f"unit says {cls}",
+                    hoverinfo="skip",
+                )
+            )
+    if w1 != 0 and lo < -b / w1 < hi:
+        fig.add_vline(x=-b / w1, line={"color": BOUNDARY, "width": 3})
+        fig.add_annotation(
+            x=-b / w1, y=0.6, text=f"x₁ = −b / w₁ = {num(-b / w1)}", showarrow=False, yshift=8
+        )
+    pts = np.column_stack([X[:, 0], np.zeros(len(X))])
+    _points(fig, pts, y, labels=[num(v) for v in X[:, 0]], wrong=outputs != y)
+    base_layout(fig, height=height)
+    fig.update_xaxes(range=[lo, hi], title_text="x₁", dtick=1)
+    fig.update_yaxes(range=[-1, 1], visible=False)
+    return fig
+
+
+# ----------------------------------------------------------------------------- the network
+
+NODE_POS = {"x1": (0.0, 2.0), "x2": (0.0, 0.0), "h1": (2.2, 2.0), "h2": (2.2, 0.0), "y": (4.4, 1.0)}
+NODE_R = 0.38
+
+
+def _weight_colour(w: float) -> str:
+    return POSITIVE if w > 0 else NEGATIVE if w < 0 else MUTED
+
+
+def network_figure(
+    net: TwoLayerNet,
+    *,
+    names: Sequence[str] = ("OR", "NAND", "AND"),
+    values: dict[str, float] | None = None,
+    height: int = 340,
+) -> go.Figure:
+    """x₁, x₂ -> h₁, h₂ -> y, each edge labelled with its weight, each unit with its bias.
+
+    Edge colour is the weight's sign (vermilion positive, blue negative), width its size.
+    ``values`` maps node names to their value for one input row, written inside the nodes.
+    """
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    edges = [
+        (src, f"h{j + 1}", float(net.hidden[j, i]), 0.62)
+        for j in range(2)
+        for i, src in enumerate(("x1", "x2"))
+    ] + [(f"h{j + 1}", "y", float(net.output[j]), 0.5) for j in range(2)]
+    for src, dst, w, t in edges:
+        (x0, y0), (x1, y1) = NODE_POS[src], NODE_POS[dst]
+        d = np.array([x1 - x0, y1 - y0])
+        d_unit = d / np.linalg.norm(d)
+        a = np.array([x0, y0]) + NODE_R * d_unit
+        b = np.array([x1, y1]) - NODE_R * d_unit
+        annotations.append(
+            {
+                "x": b[0],
+                "y": b[1],
+                "ax": a[0],
+                "ay": a[1],
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1,
+                "arrowwidth": 1.5 + min(abs(w), 3.0),
+                "arrowcolor": _weight_colour(w),
+                "text": "",
+            }
+        )
+        mid = a + t * (b - a)
+        annotations.append(
+            {
+                "x": mid[0],
+                "y": mid[1],
+                "text": f"<b>{num(w)}</b>",
+                "showarrow": False,
+                "font": {"size": 15, "color": _weight_colour(w)},
+                "bgcolor": "white",
+                "borderpad": 2,
+            }
+        )
+    biases = {"h1": float(net.hidden[0, -1]), "h2": float(net.hidden[1, -1]), "y": net.output[-1]}
+    titles = {
+        "x1": "x₁",
+        "x2": "x₂",
+        "h1": f"h₁<br><span style='font-size:11px'>{names[0]}</span>",
+        "h2": f"h₂<br><span style='font-size:11px'>{names[1]}</span>",
+        "y": f"y<br><span style='font-size:11px'>{names[2]}</span>",
+    }
+    for node, (cx, cy) in NODE_POS.items():
+        is_input = node.startswith("x")
+        shapes.append(
+            {
+                "type": "circle",
+                "x0": cx - NODE_R,
+                "x1": cx + NODE_R,
+                "y0": cy - NODE_R,
+                "y1": cy + NODE_R,
+                "xref": "x",
+                "yref": "y",
+                "fillcolor": "#EEF2F7" if is_input else "white",
+                "line": {
+                    "color": BOUNDARY,
+                    "width": 2,
+                    "dash": HIDDEN_DASH[int(node[1]) - 1] if node.startswith("h") else "solid",
+                },
+            }
+        )
+        text = titles[node]
+        if values is not None and node in values:
+            text += f"<br><b>= {num(values[node])}</b>"
+        annotations.append(
+            {"x": cx, "y": cy, "text": text, "showarrow": False, "font": {"size": 15}}
+        )
+        if node in biases:
+            bias = float(biases[node])
+            annotations.append(
+                {
+                    "x": cx,
+                    "y": cy - NODE_R - 0.12,
+                    "text": f"b = {num(bias)}",
+                    "showarrow": False,
+                    "yanchor": "top",
+                    "font": {"size": 14, "color": _weight_colour(bias)},
+                }
+            )
+    fig = go.Figure()
+    # An invisible trace so the axes exist and hover shows nothing odd.
+    fig.add_trace(go.Scatter(x=[-0.6, 5.0], y=[-0.8, 2.5], mode="markers", opacity=0))
+    base_layout(fig, height=height)
+    fig.update_layout(shapes=shapes, annotations=annotations, showlegend=False)
+    fig.update_xaxes(visible=False, range=[-0.6, 5.0])
+    fig.update_yaxes(visible=False, range=[-0.85, 2.55], scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def _output_region(fig: go.Figure, net: TwoLayerNet, bounds: Bounds) -> None:
+    """Shade where the whole network outputs 1 and 0, evaluated on a fine grid."""
+    xs = np.linspace(bounds[0], bounds[1], 161)
+    ys = np.linspace(bounds[2], bounds[3], 161)
+    gx, gy = np.meshgrid(xs, ys)
+    _, _, out = net.forward(np.column_stack([gx.ravel(), gy.ravel()]))
+    fig.add_trace(
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=out.reshape(gx.shape),
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, rgba(class_colour(0), 0.12)], [1, rgba(class_colour(1), 0.16)]],
+            showscale=False,
+            hoverinfo="skip",
+        )
+    )
+
+
+def input_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int = 400) -> go.Figure:
+    """The hidden units' lines in the input plane, shaded by what the network outputs."""
+    fig = go.Figure()
+    _output_region(fig, net, GATE_BOUNDS)
+    for j in range(net.hidden.shape[0]):
+        _line(
+            fig,
+            net.hidden[j],
+            GATE_BOUNDS,
+            name=f"h{'₁₂'[j]}'s line",
+            dash=HIDDEN_DASH[j % 2],
+        )
+    _, _, out = net.forward(X)
+    _points(fig, X, y, wrong=out != y)
+    base_layout(fig, height=height)
+    _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
+    return fig
+
+
+def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int = 400) -> go.Figure:
+    """Where the inputs land in the hidden space (h₁, h₂), and the output unit's line there."""
+    H, _, _ = net.forward(X)
+    fig = go.Figure()
+    _shade(fig, net.output, HIDDEN_BOUNDS)
+    _line(fig, net.output, HIDDEN_BOUNDS, name="output unit's line")
+    # Several inputs can land on one hidden point: one marker per (point, class), all inputs named.
+    groups: dict[tuple[int, int, int], list[str]] = {}
+    for h, label, x in zip(H, y, X, strict=True):
+        groups.setdefault((int(h[0]), int(h[1]), int(label)), []).append(_point_label(x))
+    keys = list(groups)
+    pts = np.array([[k[0], k[1]] for k in keys], dtype=float)
+    labels = np.array([k[2] for k in keys])
+    texts = ["x = " + " and ".join(groups[k]) for k in keys]
+    _, predicted = perceptron_output(net.output, pts)
+    wrong = predicted != labels
+    _points(fig, pts, labels, labels=texts, wrong=wrong)
+    base_layout(fig, height=height)
+    _square(fig, HIDDEN_BOUNDS, x_title="h₁", y_title="h₂")
+    return fig
