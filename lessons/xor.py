@@ -267,19 +267,19 @@ def epoch_table(run: PerceptronRun) -> pd.DataFrame:
         repeat = run.cycled and e == run.cycle_start
         rows.append(
             {
-                "epoch": e,
+                "epoch": str(e),
                 "w⃗ at its start": vec(starts[e - 1]),
-                "mistakes": mistakes[e - 1],
-                "note": "↺ comes back" if repeat else "",
+                "mistakes": str(mistakes[e - 1]),
+                "": "↺ comes back" if repeat else "",
             }
         )
     if run.cycled:
         rows.append(
             {
-                "epoch": run.epochs + 1,
+                "epoch": str(run.epochs + 1),
                 "w⃗ at its start": vec(starts[run.epochs]),
-                "mistakes": None,
-                "note": f"= start of epoch {run.cycle_start}: a loop",
+                "mistakes": "…",
+                "": f"= epoch {run.cycle_start}",
             }
         )
     return pd.DataFrame(rows)
@@ -341,8 +341,7 @@ def gate_controls() -> tuple[str, np.ndarray]:
     b = st.slider("b", lo, hi, step=WEIGHT_STEP, key=f"{K}b")
     if not two:
         st.caption("NOT has one input, so one weight and the bias.")
-    c1, c2 = st.columns(2)
-    c1.button(
+    st.button(
         "Let the perceptron learn it",
         on_click=_learn,
         key=f"{K}learn",
@@ -350,7 +349,7 @@ def gate_controls() -> tuple[str, np.ndarray]:
         help="Train from zero weights on the truth table, then set the sliders to the result",
         width="stretch",
     )
-    c2.button("Zero the weights", on_click=_zero_weights, key=f"{K}zero", width="stretch")
+    st.button("Zero the weights", on_click=_zero_weights, key=f"{K}zero", width="stretch")
     w = np.array([w1, b] if not two else [w1, w2, b], dtype=float)
     return gate, w
 
@@ -359,18 +358,19 @@ def truth_frame(gate: str, table) -> pd.DataFrame:
     cols: dict[str, list] = {"x₁": table.inputs[:, 0].astype(int).tolist()}
     if table.inputs.shape[1] == 2:
         cols["x₂"] = table.inputs[:, 1].astype(int).tolist()
-        score_name = "w₁x₁ + w₂x₂ + b"
+        score_name = "w₁x₁+w₂x₂+b"
     else:
-        score_name = "w₁x₁ + b"
+        score_name = "w₁x₁+b"
     cols[score_name] = [num(s) for s in table.scores]
-    cols["output σ"] = table.outputs.tolist()
-    cols[f"{GATE_NAMES[gate]} wants"] = table.targets.tolist()
-    cols["row"] = ["✓ right" if ok else "✗ wrong" for ok in table.correct]
+    cols["σ"] = table.outputs.tolist()
+    cols[GATE_NAMES[gate]] = table.targets.tolist()
+    cols["right?"] = ["✓" if ok else "✗" for ok in table.correct]
     return pd.DataFrame(cols)
 
 
 def _row_colour(value: str) -> str:
-    return "color: #007A5A; font-weight: 600" if value.startswith("✓") else "color: #B8410C"
+    colour = "#007A5A" if value.startswith("✓") else "#B8410C"
+    return f"color: {colour}; font-weight: 700"
 
 
 def learned_note(gate: str) -> None:
@@ -406,11 +406,21 @@ def designer_view() -> None:
             else:
                 fig = not_line(X, y, w, table.outputs)
             st.plotly_chart(fig, width="stretch", key=f"{K}gate_chart")
+            st.caption(
+                "Diamonds should output 1, circles 0; the unit outputs 1 on the orange side of "
+                "its line. A cross marks a row it gets wrong."
+            )
         with table_col:
-            st.markdown(f"**Truth table of {GATE_NAMES[gate]}, row by row**")
+            st.markdown(
+                f"**Truth table of {GATE_NAMES[gate]}, row by row**",
+                help="σ is the perceptron's output, 1 when the score is > 0; the next column is "
+                "what the gate should output.",
+            )
             frame = truth_frame(gate, table)
             st.dataframe(
-                frame.style.map(_row_colour, subset=["row"]), hide_index=True, width="stretch"
+                frame.style.map(_row_colour, subset=["right?"]),
+                hide_index=True,
+                width="stretch",
             )
             n, k = len(table.targets), table.n_correct
             if table.all_correct:
@@ -490,7 +500,7 @@ def compose_table(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> pd.DataFram
             "h₂": H[:, 1],
             "y": out,
             "XOR": y,
-            "row": ["✓ right" if o == t else "✗ wrong" for o, t in zip(out, y, strict=True)],
+            "right?": ["✓" if o == t else "✗" for o, t in zip(out, y, strict=True)],
         }
     )
 
@@ -521,7 +531,7 @@ def compose_verdict(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
 
 def compose_view() -> None:
     X, y = gate_data("xor")
-    left, right = st.columns([1.15, 1], gap="large")
+    left, right = st.columns([1, 1.2], gap="large")
     with left:
         st.markdown(
             "Two hidden perceptrons look at $(x_1, x_2)$; the output perceptron looks only at "
@@ -557,15 +567,23 @@ def compose_view() -> None:
     with c1:
         st.markdown("**Input plane: the hidden units' lines**")
         st.plotly_chart(input_plane(net, X, y), width="stretch", key=f"{K}input_chart")
-        st.caption("h₁'s line dashed, h₂'s dotted; shading: what the whole network outputs.")
+        st.caption(
+            "h₁'s line dashed, h₂'s dotted. Shading: where the whole network outputs 1 "
+            "(orange) or 0 (blue). Diamonds are XOR's 1s, circles its 0s; a cross marks a "
+            "wrong row."
+        )
     with c2:
         st.markdown("**Hidden space (h₁, h₂): now one line does it**")
         st.plotly_chart(hidden_plane(net, X, y), width="stretch", key=f"{K}hidden_chart")
-        st.caption("Each input moved to (h₁, h₂); the solid line is the output unit's.")
+        st.caption(
+            "Each input moved to its hidden values (h₁, h₂), labelled with the inputs that "
+            "land there. The solid line is the output unit's."
+        )
     with c3:
         st.markdown("**Truth table**")
+        frame = compose_table(net, X, y)
         st.dataframe(
-            compose_table(net, X, y).style.map(_row_colour, subset=["row"]),
+            frame.style.map(_row_colour, subset=["right?"]),
             hide_index=True,
             width="stretch",
         )

@@ -40,7 +40,8 @@ def test_run_is_locked_until_a_prediction_then_xor_loops(run_page):
     bars = chart(at, "xor_mistakes")["data"][0]["y"]
     assert list(bars) == [2, 3, 4]
     table = at.dataframe[0].value
-    assert list(table["note"])[-1] == "= start of epoch 3: a loop"
+    assert list(table[""])[-2:] == ["↺ comes back", "= epoch 3"]
+    assert list(table["mistakes"]) == ["2", "3", "4", "…"]
 
 
 def test_changing_the_data_asks_for_a_new_prediction(run_page):
@@ -77,18 +78,18 @@ def test_gate_designer_sliders_fill_the_truth_table(run_page):
     at = run_page(PAGE)
     assert at.session_state["xor_gate"] == "and"
     table = at.dataframe[0].value  # the designer's table (tab 1 shows no table before a run)
-    assert list(table["row"]) == ["✓ right", "✓ right", "✓ right", "✗ wrong"]
+    assert list(table["right?"]) == ["✓", "✓", "✓", "✗"]
     assert "3 of 4 rows right" in texts(at.info)
     at.slider(key="xor_w1").set_value(1.0).run()
     at.slider(key="xor_w2").set_value(1.0).run()
     at.slider(key="xor_b").set_value(-1.5).run()
     table = at.dataframe[0].value
-    assert list(table["w₁x₁ + w₂x₂ + b"]) == ["−1.5", "−0.5", "−0.5", "0.5"]
+    assert list(table["w₁x₁+w₂x₂+b"]) == ["−1.5", "−0.5", "−0.5", "0.5"]
     assert "this perceptron is a AND gate" in texts(at.success)
     # The same weights on OR: two rows wrong.
     at.radio(key="xor_gate").set_value("or").run()
     assert at.query_params["gate"] == "or"
-    assert list(at.dataframe[0].value["row"]).count("✗ wrong") == 2
+    assert list(at.dataframe[0].value["right?"]).count("✗") == 2
 
 
 def test_let_the_perceptron_learn_each_gate(run_page):
@@ -108,8 +109,8 @@ def test_not_has_one_input(run_page):
     at.button(key="xor_learn").click().run()
     assert (at.session_state["xor_w1"], at.session_state["xor_b"]) == (-1.0, 1.0)
     table = at.dataframe[0].value
-    assert list(table.columns[:2]) == ["x₁", "w₁x₁ + b"]
-    assert list(table["row"]) == ["✓ right", "✓ right"]
+    assert list(table.columns) == ["x₁", "w₁x₁+b", "σ", "NOT", "right?"]
+    assert list(table["right?"]) == ["✓", "✓"]
 
 
 def test_xor_gate_cannot_be_designed_or_learned(run_page):
@@ -131,7 +132,7 @@ def test_composed_network_computes_xor_and_breaks_when_edited(run_page):
     assert "<b>−1</b>" in labels and "b = 1.5" in labels and "b = −0.5" in labels
     at.radio(key="xor_net_row").set_value(1).run()
     labels = [a.get("text", "") for a in chart(at, "xor_net_chart")["layout"]["annotations"]]
-    assert any(t.startswith("y<br>") and t.endswith("<b>= 1</b>") for t in labels)
+    assert any(t.startswith("<b>y</b><br>") and t.endswith("<b>= 1</b>") for t in labels)
 
     # The output unit's bias −1.5 -> −0.5: AND becomes OR, every row says 1.
     at.number_input(key="xor_net_y_b").set_value(-0.5).run()

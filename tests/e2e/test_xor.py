@@ -43,6 +43,7 @@ def test_run_xor_and_see_the_verdict(page):
 
 
 def test_gate_designer_and_xor_from_gates(page):
+    page.set_viewport_size({"width": 1440, "height": 1700})  # screenshots show whole tabs
     open_page(page, "xor?gate=or")
     page.get_by_role("tab", name="2 · Design a gate").click()
     main = page.locator(MAIN)

@@ -91,6 +91,8 @@ def _points(
 ) -> None:
     """Points coloured by their true class; a cross over each point the unit gets wrong."""
     labels = list(labels) if labels is not None else [_point_label(x) for x in X]
+    # Labels point away from the middle of the view, so none runs off the plot.
+    right = X[:, 0] > (X[:, 0].min() + X[:, 0].max()) / 2 if len(X) > 1 else np.zeros(len(X), bool)
     for cls in (0, 1):
         idx = np.flatnonzero(y == cls)
         if len(idx) == 0:
@@ -108,7 +110,11 @@ def _points(
                 },
                 text=[labels[i] for i in idx],
                 # Class 1 labels below, so two classes on one point keep readable labels.
-                textposition="top right" if cls == 0 else "bottom right",
+                textposition=[
+                    ("top " if cls == 0 else "bottom ") + ("left" if right[i] else "right")
+                    for i in idx
+                ],
+                cliponaxis=False,
                 textfont={"size": 13},
                 name=f"class {cls}",
                 hovertemplate="(%{x}, %{y})<extra>class " + str(cls) + "</extra>",
@@ -183,6 +189,7 @@ def gate_plane(
     _line(fig, w, GATE_BOUNDS, name="w₁x₁ + w₂x₂ + b = 0")
     _points(fig, X, y, wrong=outputs != y)
     base_layout(fig, height=height)
+    fig.update_layout(showlegend=False)
     _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
     return fig
 
@@ -225,7 +232,7 @@ def not_line(
 # ----------------------------------------------------------------------------- the network
 
 NODE_POS = {"x1": (0.0, 2.0), "x2": (0.0, 0.0), "h1": (2.2, 2.0), "h2": (2.2, 0.0), "y": (4.4, 1.0)}
-NODE_R = 0.38
+NODE_R = 0.46
 
 
 def _weight_colour(w: float) -> str:
@@ -237,7 +244,7 @@ def network_figure(
     *,
     names: Sequence[str] = ("OR", "NAND", "AND"),
     values: dict[str, float] | None = None,
-    height: int = 340,
+    height: int = 400,
 ) -> go.Figure:
     """x₁, x₂ -> h₁, h₂ -> y, each edge labelled with its weight, each unit with its bias.
 
@@ -247,7 +254,7 @@ def network_figure(
     shapes: list[dict] = []
     annotations: list[dict] = []
     edges = [
-        (src, f"h{j + 1}", float(net.hidden[j, i]), 0.62)
+        (src, f"h{j + 1}", float(net.hidden[j, i]), 0.74)
         for j in range(2)
         for i, src in enumerate(("x1", "x2"))
     ] + [(f"h{j + 1}", "y", float(net.output[j]), 0.5) for j in range(2)]
@@ -291,9 +298,9 @@ def network_figure(
     titles = {
         "x1": "x₁",
         "x2": "x₂",
-        "h1": f"h₁<br><span style='font-size:11px'>{names[0]}</span>",
-        "h2": f"h₂<br><span style='font-size:11px'>{names[1]}</span>",
-        "y": f"y<br><span style='font-size:11px'>{names[2]}</span>",
+        "h1": f"<b>h₁</b><br><span style='font-size:12px'>{names[0]}</span>",
+        "h2": f"<b>h₂</b><br><span style='font-size:12px'>{names[1]}</span>",
+        "y": f"<b>y</b><br><span style='font-size:12px'>{names[2]}</span>",
     }
     for node, (cx, cy) in NODE_POS.items():
         is_input = node.startswith("x")
@@ -318,7 +325,13 @@ def network_figure(
         if values is not None and node in values:
             text += f"<br><b>= {num(values[node])}</b>"
         annotations.append(
-            {"x": cx, "y": cy, "text": text, "showarrow": False, "font": {"size": 15}}
+            {
+                "x": cx,
+                "y": cy,
+                "text": text,
+                "showarrow": False,
+                "font": {"size": 15, "color": BOUNDARY},
+            }
         )
         if node in biases:
             bias = float(biases[node])
@@ -334,11 +347,11 @@ def network_figure(
             )
     fig = go.Figure()
     # An invisible trace so the axes exist and hover shows nothing odd.
-    fig.add_trace(go.Scatter(x=[-0.6, 5.0], y=[-0.8, 2.5], mode="markers", opacity=0))
+    fig.add_trace(go.Scatter(x=[-0.6, 5.0], y=[-0.9, 2.6], mode="markers", opacity=0))
     base_layout(fig, height=height)
     fig.update_layout(shapes=shapes, annotations=annotations, showlegend=False)
     fig.update_xaxes(visible=False, range=[-0.6, 5.0])
-    fig.update_yaxes(visible=False, range=[-0.85, 2.55], scaleanchor="x", scaleratio=1)
+    fig.update_yaxes(visible=False, range=[-0.95, 2.6], scaleanchor="x", scaleratio=1)
     return fig
 
 
@@ -377,6 +390,7 @@ def input_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int =
     _, _, out = net.forward(X)
     _points(fig, X, y, wrong=out != y)
     base_layout(fig, height=height)
+    fig.update_layout(showlegend=False)
     _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
     return fig
 
@@ -399,5 +413,6 @@ def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int 
     wrong = predicted != labels
     _points(fig, pts, labels, labels=texts, wrong=wrong)
     base_layout(fig, height=height)
+    fig.update_layout(showlegend=False)
     _square(fig, HIDDEN_BOUNDS, x_title="h₁", y_title="h₂")
     return fig
