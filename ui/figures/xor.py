@@ -195,37 +195,59 @@ def gate_plane(
 
 
 def not_line(
-    X: np.ndarray, y: np.ndarray, w: Sequence[float], outputs: np.ndarray, *, height: int = 240
+    X: np.ndarray, y: np.ndarray, w: Sequence[float], outputs: np.ndarray, *, height: int = 260
 ) -> go.Figure:
-    """NOT has one input: the 'line' is a threshold point on the number line x₁ = −b / w₁."""
+    """NOT has one input: the 'line' is a threshold point on the number line, x₁ = −b / w₁.
+
+    The band is shaded by what the unit outputs there (orange 1, blue 0).
+    """
     w1, b = (float(v) for v in w)
     lo, hi = -1.0, 2.0
-    fig = go.Figure()
-    grid = np.linspace(lo, hi, 301)
-    predicted = (w1 * grid + b > 0).astype(int)
-    for cls in (0, 1):
-        mask = predicted == cls
-        if mask.any():
-            fig.add_trace(
-                go.Scatter(
-                    x=grid[mask],
-                    y=np.zeros(mask.sum()),
-                    mode="markers",
-                    marker={"size": 10, "color": rgba(class_colour(cls), 0.25), "symbol": "square"},
-                    name=f"unit says {cls}",
-                    hoverinfo="skip",
-                )
-            )
+    # Where the output changes, and which side says 1; with w1 = 0 the whole line says step(b).
     if w1 != 0 and lo < -b / w1 < hi:
-        fig.add_vline(x=-b / w1, line={"color": BOUNDARY, "width": 3})
+        t = -b / w1
+        pieces = [(lo, t, int(w1 < 0)), (t, hi, int(w1 > 0))]
+    else:
+        pieces = [(lo, hi, int(w1 * (lo + hi) / 2 + b > 0))]
+    shapes = [
+        {
+            "type": "rect",
+            "x0": a,
+            "x1": c,
+            "y0": -0.22,
+            "y1": 0.22,
+            "fillcolor": rgba(class_colour(cls), 0.22),
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for a, c, cls in pieces
+    ]
+    fig = go.Figure()
+    if len(pieces) == 2:
+        t = pieces[0][1]
+        fig.add_trace(
+            go.Scatter(
+                x=[t, t],
+                y=[-0.45, 0.45],
+                mode="lines",
+                line={"color": BOUNDARY, "width": 3},
+                name="threshold",
+                hoverinfo="skip",
+            )
+        )
         fig.add_annotation(
-            x=-b / w1, y=0.6, text=f"x₁ = −b / w₁ = {num(-b / w1)}", showarrow=False, yshift=8
+            x=t, y=0.45, text=f"x₁ = −b / w₁ = {num(t)}", showarrow=False, yanchor="bottom"
         )
     pts = np.column_stack([X[:, 0], np.zeros(len(X))])
-    _points(fig, pts, y, labels=[num(v) for v in X[:, 0]], wrong=outputs != y)
+    _points(fig, pts, y, labels=[""] * len(X), wrong=outputs != y)
+    for v in X[:, 0]:
+        fig.add_annotation(
+            x=v, y=-0.3, text=f"x₁ = {num(v)}", showarrow=False, yanchor="top", bgcolor="white"
+        )
     base_layout(fig, height=height)
-    fig.update_xaxes(range=[lo, hi], title_text="x₁", dtick=1)
-    fig.update_yaxes(range=[-1, 1], visible=False)
+    fig.update_layout(shapes=shapes, showlegend=False)
+    fig.update_xaxes(range=[lo, hi], title_text="x₁", dtick=1, zeroline=False)
+    fig.update_yaxes(range=[-0.8, 0.8], visible=False)
     return fig
 
 
