@@ -29,6 +29,7 @@ from ui.figures.xor import (
     input_plane,
     network_figure,
     not_line,
+    steps_animation,
 )
 from ui.formatting import num, vec
 from ui.frame import QuizQuestion, lesson_header, quiz
@@ -270,7 +271,7 @@ def epoch_table(run: PerceptronRun) -> pd.DataFrame:
                 "epoch": str(e),
                 "w⃗ at its start": vec(starts[e - 1]),
                 "mistakes": str(mistakes[e - 1]),
-                "": "↺ comes back" if repeat else "",
+                "": "↺ loop" if repeat else "",
             }
         )
     if run.cycled:
@@ -302,15 +303,39 @@ def fail_view() -> None:
         verdict(run, run.epoch_start_weights()[run.epochs])
         chart_col, side_col = st.columns([1.25, 1], gap="medium")
         with chart_col:
-            fig = cycle_plane(X, y, cycle, final=None if cycle else run.w)
-            st.plotly_chart(fig, width="stretch", key=f"{K}cycle_chart")
-            if cycle:
-                st.caption(
-                    f"The {len(cycle)} boundaries of the loop, in the order the perceptron visits "
-                    "them in every repeated epoch (1 is the weights at the start of epoch "
-                    f"{run.cycle_start}). Each one gets some point wrong, and fixing that point "
-                    "breaks another."
+            plot = st.radio(
+                "Plot",
+                ("lines", "steps"),
+                format_func={
+                    "lines": "Every boundary of the loop" if cycle else "The learned line",
+                    "steps": "Step through the loop" if cycle else "Step through the run",
+                }.get,
+                horizontal=True,
+                key=f"{K}plot",
+                label_visibility="collapsed",
+            )
+            if plot == "steps":
+                shown = [s for s in run.steps if s.epoch >= (run.cycle_start or 1)]
+                st.plotly_chart(
+                    steps_animation(X, y, shown),
+                    width="stretch",
+                    key=f"{K}steps_chart",
+                    config={"displayModeBar": False},  # it would cover the step's caption
                 )
+                st.caption(
+                    "Press ▶ to let your browser play the steps, or drag the slider to one step. "
+                    + ("These epochs repeat forever." if cycle else "")
+                )
+            else:
+                fig = cycle_plane(X, y, cycle, final=None if cycle else run.w)
+                st.plotly_chart(fig, width="stretch", key=f"{K}cycle_chart")
+                if cycle:
+                    st.caption(
+                        f"The {len(cycle)} boundaries of the loop, in the order the perceptron "
+                        "visits them in every repeated epoch (1 is the weights at the start of "
+                        f"epoch {run.cycle_start}). Each one gets some point wrong, and fixing "
+                        "that point breaks another."
+                    )
         with side_col:
             st.markdown("**Mistakes per epoch**")
             st.plotly_chart(

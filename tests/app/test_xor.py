@@ -39,8 +39,13 @@ def test_run_is_locked_until_a_prediction_then_xor_loops(run_page):
     assert "4: w⃗ = (0, 1, 2) (line off the plot)" in names
     bars = chart(at, "xor_mistakes")["data"][0]["y"]
     assert list(bars) == [2, 3, 4]
+    # Step through the loop: one frame per step of epoch 3, played by the browser.
+    at.radio(key="xor_plot").set_value("steps").run()
+    steps = chart(at, "xor_steps_chart")
+    assert len(steps["frames"]) == 4
+    assert "w⃗ ← w⃗ − x⃗1 = (−1, 0, 0)" in steps["frames"][0]["layout"]["title"]["text"]
     table = at.dataframe[0].value
-    assert list(table[""])[-2:] == ["↺ comes back", "= epoch 3"]
+    assert list(table[""])[-2:] == ["↺ loop", "= epoch 3"]
     assert list(table["mistakes"]) == ["2", "3", "4", "…"]
 
 

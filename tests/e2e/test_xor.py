@@ -19,8 +19,16 @@ def pick_radio(page: Page, text: str) -> None:
     wait_idle(page)
 
 
+def open_xor(page: Page, query: str = "") -> None:
+    """Open the page and wait until its last part, the quiz, is drawn: on a loaded machine the
+    first script run can start well after the browser has the app shell."""
+    open_page(page, "xor" + query)
+    expect(page.get_by_role("button", name="Check answer")).to_be_visible(timeout=90_000)
+    wait_idle(page)
+
+
 def test_run_xor_and_see_the_verdict(page):
-    open_page(page, "xor")
+    open_xor(page)
     assert_no_exception(page)
     main = page.locator(MAIN)
     run = page.get_by_role("button", name="Run the perceptron")
@@ -41,10 +49,19 @@ def test_run_xor_and_see_the_verdict(page):
     wait_idle(page)
     screenshot(page, "xor")
 
+    # Step through the loop: the browser plays the frames; the title names each step.
+    pick_radio(page, "Step through the loop")
+    title = main.locator(".gtitle")
+    expect(title.first).to_contain_text("Epoch 3, x⃗1 = (0, 0)")
+    main.locator(".updatemenu-button").filter(has_text="Play the loop").click()
+    expect(title.first).to_contain_text("x⃗4 = (1, 1)")  # the animation reached the last step
+    assert_no_exception(page)
+    screenshot(page, "xor-steps")
+
 
 def test_gate_designer_and_xor_from_gates(page):
     page.set_viewport_size({"width": 1440, "height": 1700})  # screenshots show whole tabs
-    open_page(page, "xor?gate=or")
+    open_xor(page, "?gate=or")
     page.get_by_role("tab", name="2 · Design a gate").click()
     main = page.locator(MAIN)
     # Zero weights: OR is wrong on the three rows that should be 1.

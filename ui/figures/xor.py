@@ -11,7 +11,7 @@ from engine.gates import TwoLayerNet, perceptron_output
 from ui.figures.common import base_layout
 from ui.figures.perceptron import Bounds, boundary_segment, halfplane_polygon
 from ui.formatting import num, vec
-from ui.style import BOUNDARY, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
+from ui.style import BOUNDARY, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
 
 GATE_BOUNDS: Bounds = (-0.75, 1.75, -0.75, 1.75)
 HIDDEN_BOUNDS: Bounds = (-0.6, 1.6, -0.6, 1.6)
@@ -437,4 +437,139 @@ def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int 
     base_layout(fig, height=height)
     fig.update_layout(showlegend=False)
     _square(fig, HIDDEN_BOUNDS, x_title="h₁", y_title="h₂")
+    return fig
+
+
+def _frame_traces(w: np.ndarray, x: np.ndarray, bounds: Bounds) -> list[go.Scatter]:
+    """Shading of both half-planes, the boundary and a ring on the visited point, for one step."""
+    traces = []
+    for cls in (0, 1):
+        poly = halfplane_polygon(w, bounds, positive=cls == 1)
+        xs = [*poly[:, 0], poly[0, 0]] if len(poly) >= 3 else []
+        ys = [*poly[:, 1], poly[0, 1]] if len(poly) >= 3 else []
+        traces.append(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                fill="toself",
+                fillcolor=rgba(class_colour(cls), 0.13),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    seg = boundary_segment(w, bounds)
+    traces.append(
+        go.Scatter(
+            x=[] if seg is None else seg[:, 0],
+            y=[] if seg is None else seg[:, 1],
+            mode="lines",
+            line={"color": BOUNDARY, "width": 3},
+            name="boundary now",
+            hoverinfo="skip",
+        )
+    )
+    traces.append(
+        go.Scatter(
+            x=[x[0]],
+            y=[x[1]],
+            mode="markers",
+            marker={
+                "size": 34,
+                "color": "rgba(0,0,0,0)",
+                "line": {"width": 3.5, "color": HIGHLIGHT},
+            },
+            name="point visited",
+            hoverinfo="skip",
+        )
+    )
+    return traces
+
+
+def _step_caption(s) -> str:
+    """Two lines: where the run is, and what the visited point did to the weights."""
+    i = s.index + 1
+    head = (
+        f"Epoch {s.epoch}, x⃗{i} = {_point_label(s.x[:2])} (class {s.label}), w⃗ = {vec(s.w_before)}"
+    )
+    if s.updated:
+        sign = "+" if s.label == 1 else "−"
+        what = f"wrong: w⃗ ← w⃗ {sign} x⃗{i} = {vec(s.w)}"
+    else:
+        what = "right: no update"
+    return f"{head}<br>score {num(s.score)} → predicts {s.predicted}, {what}"
+
+
+def steps_animation(X: np.ndarray, y: np.ndarray, steps: Sequence, *, height: int = 500):
+    """The perceptron's steps as plotly frames the browser plays: line, shading, visited point.
+
+    Parameters
+    ----------
+    X : (n, 2) points. y : (n,) labels.
+    steps : the `PerceptronStep`s to show (for a cycled run, the repeating epochs), in order.
+    """
+    if not steps:
+        raise ValueError("There are no steps to animate.")
+    bounds = GATE_BOUNDS
+    first = steps[0]
+    fig = go.Figure(data=_frame_traces(first.w_before, first.x, bounds))
+    _points(fig, X, y)
+    frames = []
+    for k, s in enumerate(steps):
+        frames.append(
+            go.Frame(
+                data=_frame_traces(s.w_before, s.x, bounds),
+                traces=[0, 1, 2, 3],
+                name=str(k),
+                layout={"title": {"text": _step_caption(s)}},
+            )
+        )
+    fig.frames = frames
+    play = {"frame": {"duration": 900, "redraw": True}, "transition": {"duration": 0}}
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "showactive": False,
+                "x": 0,
+                "y": -0.17,
+                "xanchor": "left",
+                "yanchor": "top",
+                "direction": "left",
+                "buttons": [
+                    {
+                        "label": "▶ Play the loop",
+                        "method": "animate",
+                        "args": [None, {**play, "fromcurrent": True, "mode": "immediate"}],
+                    },
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": 0,
+                "x": 0.32,
+                "len": 0.68,
+                "y": -0.13,
+                "yanchor": "top",
+                "currentvalue": {"visible": False},
+                "steps": [
+                    {
+                        "label": f"{s.epoch}·x{s.index + 1}",
+                        "method": "animate",
+                        "args": [[str(k)], {**play, "mode": "immediate"}],
+                    }
+                    for k, s in enumerate(steps)
+                ],
+            }
+        ],
+    )
+    base_layout(fig, height=height, title=_step_caption(first))
+    fig.update_layout(
+        title={"font": {"size": 13}, "x": 0, "xanchor": "left"},
+        margin={"t": 60, "b": 120},
+        showlegend=False,
+    )
+    _square(fig, bounds, x_title="x₁", y_title="x₂")
     return fig
