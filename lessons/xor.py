@@ -9,6 +9,7 @@ import streamlit as st
 from engine.datasets import DESCRIPTIONS, LECTURE_START_WEIGHTS
 from engine.gates import (
     GATE_NAMES,
+    GATE_WEIGHTS,
     XOR_NET,
     TwoLayerNet,
     boolean_name,
@@ -58,6 +59,7 @@ NET_UNITS = ("h1", "h2", "y")
 NET_UNIT_TITLES = {"h1": "Hidden unit h₁", "h2": "Hidden unit h₂", "y": "Output unit y"}
 NET_INPUT_NAMES = {"h1": ("x₁", "x₂"), "h2": ("x₁", "x₂"), "y": ("h₁", "h₂")}
 NET_RANGE = (-5.0, 5.0)
+LOADABLE_GATES = ("and", "or", "nand", "nor")
 ROWS = [f"({int(a)}, {int(b)})" for a, b in gate_data("xor")[0]]
 
 MINSKY_PARAGRAPH = (
@@ -146,6 +148,20 @@ def _zero_weights() -> None:
 
 def _reset_net() -> None:
     _set_net(XOR_NET)
+
+
+def _zero_net() -> None:
+    _set_net(TwoLayerNet(hidden=np.zeros((2, 3)), output=np.zeros(3)))
+
+
+def _load_gate(unit: str) -> None:
+    """Fill one unit with a gate's weights, then clear the picker for the next load."""
+    key = f"{K}net_{unit}_load"
+    gate = st.session_state[key]
+    if gate is not None:
+        for name, value in zip(("w1", "w2", "b"), GATE_WEIGHTS[gate], strict=True):
+            st.session_state[f"{K}net_{unit}_{name}"] = float(value)
+    st.session_state[key] = None
 
 
 def start_weights(choice: str, seed: int) -> np.ndarray:
@@ -483,6 +499,17 @@ def net_controls() -> TwoLayerNet:
     for col, unit in zip(cols, NET_UNITS, strict=True):
         with col:
             st.markdown(f"**{NET_UNIT_TITLES[unit]}**")
+            st.selectbox(
+                f"Load a gate into {unit}",
+                LOADABLE_GATES,
+                index=None,
+                format_func=GATE_NAMES.get,
+                placeholder="Load a gate…",
+                key=f"{K}net_{unit}_load",
+                on_change=_load_gate,
+                args=(unit,),
+                label_visibility="collapsed",
+            )
             a, b = NET_INPUT_NAMES[unit]
             labels = {"w1": f"weight from {a}", "w2": f"weight from {b}", "b": "bias b"}
             weights[unit] = [
@@ -495,11 +522,20 @@ def net_controls() -> TwoLayerNet:
                 )
                 for name in ("w1", "w2", "b")
             ]
-    st.button(
+    c1, c2 = st.columns(2)
+    c1.button(
         "Reset to XOR = AND(OR, NAND)",
         on_click=_reset_net,
         key=f"{K}net_reset",
         icon=":material/restart_alt:",
+        width="stretch",
+    )
+    c2.button(
+        "All weights 0: build it yourself",
+        on_click=_zero_net,
+        key=f"{K}net_zero",
+        icon=":material/construction:",
+        width="stretch",
     )
     del state  # the widgets above own these keys
     return TwoLayerNet(
@@ -551,7 +587,7 @@ def compose_verdict(net: TwoLayerNet, X: np.ndarray, y: np.ndarray) -> None:
             "The hidden points are still separable, so the output unit alone could fix it: "
             "change its line."
         )
-    st.error(f"**Broken:** the network now computes {computes}, wrong on {wrong}. {why}")
+    st.error(f"**Not XOR:** the network now computes {computes}, wrong on {wrong}. {why}")
 
 
 def compose_view() -> None:
@@ -560,7 +596,8 @@ def compose_view() -> None:
     with left:
         st.markdown(
             "Two hidden perceptrons look at $(x_1, x_2)$; the output perceptron looks only at "
-            "their outputs $(h_1, h_2)$. Edit any weight and watch it break."
+            "their outputs $(h_1, h_2)$. Edit any weight and watch it break, or set all to 0 "
+            "and build XOR yourself by loading a gate into each unit."
         )
         net = net_controls()
     names = (

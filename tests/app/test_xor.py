@@ -176,3 +176,20 @@ def test_quiz(run_page):
     at.radio(key="xor_quiz_choice").set_value(2).run()
     at.button(key="xor_quiz_check").click().run()
     assert "Correct" in texts(at.success)
+
+
+def test_build_xor_by_loading_gates_into_units(run_page):
+    at = run_page(PAGE)
+    at.button(key="xor_net_zero").click().run()
+    assert at.session_state["xor_net_h1_w1"] == 0.0
+    assert "now computes always 0" in texts(at.error)
+    at.selectbox(key="xor_net_h1_load").set_value("or").run()
+    assert at.session_state["xor_net_h1_load"] is None  # ready for the next load
+    assert [at.session_state[f"xor_net_h1_{k}"] for k in ("w1", "w2", "b")] == [1.0, 1.0, -0.5]
+    at.selectbox(key="xor_net_h2_load").set_value("nand").run()
+    assert "This network computes XOR" not in texts(at.success)  # the output unit is still 0
+    at.selectbox(key="xor_net_y_load").set_value("and").run()
+    assert "This network computes XOR" in texts(at.success)
+    # OR on top instead of AND: the hidden points stay separable, only the output is wrong.
+    at.selectbox(key="xor_net_y_load").set_value("or").run()
+    assert "output unit alone could fix it" in texts(at.error)

@@ -80,10 +80,19 @@ def test_gate_designer_and_xor_from_gates(page):
     bias.fill("-0.5")
     bias.press("Enter")
     wait_idle(page)
-    expect(main.get_by_text("Broken:")).to_be_visible()
+    expect(main.get_by_text("Not XOR:")).to_be_visible()
     expect(main.get_by_text("the network now computes always 1")).to_be_visible()
     screenshot(page, "xor-broken")
     click_button(page, "Reset to XOR = AND(OR, NAND)")
+    expect(main.get_by_text("This network computes XOR.")).to_be_visible()
+
+    # Build it from scratch: all weights 0, then OR, NAND and AND loaded into the three units.
+    click_button(page, "All weights 0: build it yourself")
+    expect(main.get_by_text("the network now computes always 0")).to_be_visible()
+    for unit, gate in (("h1", "OR"), ("h2", "NAND"), ("y", "AND")):
+        main.get_by_role("combobox", name=f"Load a gate into {unit}").click()
+        page.get_by_role("option", name=gate, exact=True).click()
+        wait_idle(page)
     expect(main.get_by_text("This network computes XOR.")).to_be_visible()
     answer_quiz(page, "Perceptron can learn XOR function")
     expect(main.get_by_text("Correct:")).to_be_visible()
