@@ -524,17 +524,19 @@ def net_controls() -> TwoLayerNet:
             ]
     c1, c2 = st.columns(2)
     c1.button(
-        "Reset to XOR = AND(OR, NAND)",
+        "Reset to XOR",
         on_click=_reset_net,
         key=f"{K}net_reset",
         icon=":material/restart_alt:",
+        help="Back to XOR = AND(OR, NAND)",
         width="stretch",
     )
     c2.button(
-        "All weights 0: build it yourself",
+        "All weights 0",
         on_click=_zero_net,
         key=f"{K}net_zero",
         icon=":material/construction:",
+        help="Start from nothing and build XOR yourself",
         width="stretch",
     )
     del state  # the widgets above own these keys
@@ -625,9 +627,9 @@ def compose_view() -> None:
             network_figure(net, names=names, values=values), width="stretch", key=f"{K}net_chart"
         )
     compose_verdict(net, X, y)
-    c1, c2, c3 = st.columns([1, 1, 0.95], gap="medium")
+    c1, c2, c3 = st.columns([1, 1, 1.25], gap="medium")
     with c1:
-        st.markdown("**Input plane: the hidden units' lines**")
+        st.markdown("**Input plane (x₁, x₂): the hidden lines**")
         st.plotly_chart(input_plane(net, X, y), width="stretch", key=f"{K}input_chart")
         st.caption(
             "h₁'s line dashed, h₂'s dotted. Shading: where the whole network outputs 1 "
@@ -635,7 +637,7 @@ def compose_view() -> None:
             "wrong row."
         )
     with c2:
-        st.markdown("**Hidden space (h₁, h₂): now one line does it**")
+        st.markdown("**Hidden space (h₁, h₂): one more line**")
         st.plotly_chart(hidden_plane(net, X, y), width="stretch", key=f"{K}hidden_chart")
         st.caption(
             "Each input moved to its hidden values (h₁, h₂), labelled with the inputs that "

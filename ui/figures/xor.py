@@ -88,11 +88,20 @@ def _points(
     *,
     labels: Sequence[str] | None = None,
     wrong: np.ndarray | None = None,
+    positions: Sequence[str] | None = None,
 ) -> None:
-    """Points coloured by their true class; a cross over each point the unit gets wrong."""
+    """Points coloured by their true class; a cross over each point the unit gets wrong.
+
+    ``positions`` sets each label's plotly textposition; by default labels point away from the
+    middle of the view (so none runs off the plot), class 1 below, class 0 above.
+    """
     labels = list(labels) if labels is not None else [_point_label(x) for x in X]
-    # Labels point away from the middle of the view, so none runs off the plot.
     right = X[:, 0] > (X[:, 0].min() + X[:, 0].max()) / 2 if len(X) > 1 else np.zeros(len(X), bool)
+    if positions is None:
+        positions = [
+            ("top " if y[i] == 0 else "bottom ") + ("left" if right[i] else "right")
+            for i in range(len(X))
+        ]
     for cls in (0, 1):
         idx = np.flatnonzero(y == cls)
         if len(idx) == 0:
@@ -109,11 +118,7 @@ def _points(
                     "line": {"width": 1.5, "color": "white"},
                 },
                 text=[labels[i] for i in idx],
-                # Class 1 labels below, so two classes on one point keep readable labels.
-                textposition=[
-                    ("top " if cls == 0 else "bottom ") + ("left" if right[i] else "right")
-                    for i in idx
-                ],
+                textposition=[positions[i] for i in idx],
                 cliponaxis=False,
                 textfont={"size": 13},
                 name=f"class {cls}",
@@ -430,10 +435,17 @@ def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int 
     keys = list(groups)
     pts = np.array([[k[0], k[1]] for k in keys], dtype=float)
     labels = np.array([k[2] for k in keys])
-    texts = ["x = " + " and ".join(groups[k]) for k in keys]
+    texts = ["x = " + "<br>and ".join(groups[k]) for k in keys]
+    # Labels above the top row and below the bottom row; when both classes share a hidden point
+    # (the hidden layer merged a 0 and a 1), class 1 goes on the other side.
+    shared = {k[:2] for k in keys if (k[0], k[1], 1 - k[2]) in groups}
+    positions = [
+        "top center" if (k[1] >= 0.5) != (k[:2] in shared and k[2] == 1) else "bottom center"
+        for k in keys
+    ]
     _, predicted = perceptron_output(net.output, pts)
     wrong = predicted != labels
-    _points(fig, pts, labels, labels=texts, wrong=wrong)
+    _points(fig, pts, labels, labels=texts, wrong=wrong, positions=positions)
     base_layout(fig, height=height)
     fig.update_layout(showlegend=False)
     _square(fig, HIDDEN_BOUNDS, x_title="h₁", y_title="h₂")
