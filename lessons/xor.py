@@ -374,14 +374,22 @@ def gate_controls() -> tuple[str, np.ndarray]:
         key=f"{K}gate",
         on_change=_on_gate_change,
     )
-    gate = st.session_state[f"{K}gate"]
+    state = st.session_state
+    gate = state[f"{K}gate"]
     two = gate_arity(gate) == 2
     lo, hi = WEIGHT_RANGE
+    # Streamlit forgets a widget's value while it is not drawn (w₂ under NOT): bring it back.
+    for name in ("w1", "w2", "b"):
+        if f"{K}{name}" not in state:
+            state[f"{K}{name}"] = state.get(f"{K}{name}_kept", 0.0)
     w1 = st.slider("w₁", lo, hi, step=WEIGHT_STEP, key=f"{K}w1")
     w2 = st.slider("w₂", lo, hi, step=WEIGHT_STEP, key=f"{K}w2") if two else None
     b = st.slider("b", lo, hi, step=WEIGHT_STEP, key=f"{K}b")
     if not two:
         st.caption("NOT has one input, so one weight and the bias.")
+    for name, value in (("w1", w1), ("w2", w2), ("b", b)):
+        if value is not None:
+            state[f"{K}{name}_kept"] = value
     st.button(
         "Let the perceptron learn it",
         on_click=_learn,

@@ -118,6 +118,15 @@ def test_not_has_one_input(run_page):
     assert list(table["right?"]) == ["✓", "✓"]
 
 
+def test_w2_survives_a_visit_to_not(run_page):
+    at = run_page(PAGE)
+    at.slider(key="xor_w2").set_value(1.5).run()
+    at.radio(key="xor_gate").set_value("not").run()
+    at.run()
+    at.radio(key="xor_gate").set_value("and").run()
+    assert at.slider(key="xor_w2").value == 1.5
+
+
 def test_xor_gate_cannot_be_designed_or_learned(run_page):
     at = run_page(PAGE)
     at.radio(key="xor_gate").set_value("xor").run()
