@@ -146,7 +146,7 @@ def cycle_plane(
     cycle: Sequence[np.ndarray],
     *,
     final: np.ndarray | None = None,
-    height: int = 460,
+    height: int = 500,
 ) -> go.Figure:
     """The boundaries a cycling perceptron visits over and over, numbered in visiting order.
 
@@ -180,6 +180,10 @@ def cycle_plane(
     if final is not None and not cycle:
         _line(fig, final, GATE_BOUNDS, name=f"learned line w⃗ = {vec(final)}")
     _points(fig, X, y)
+    # The legend is for the numbered lines; the classes keep the app-wide colours and shapes.
+    fig.for_each_trace(
+        lambda t: t.update(showlegend=False) if t.name in ("class 0", "class 1") else None
+    )
     base_layout(fig, height=height)
     _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
     return fig
