@@ -31,6 +31,15 @@ LESSONS: tuple[Lesson, ...] = (
         "perceptron",
     ),
     Lesson(
+        "The neuron",
+        "lessons/xor.py",
+        "XOR and logic gates",
+        ":material/join_inner:",
+        "Watch one perceptron loop forever on XOR, design AND, OR, NAND and NOT by hand, then "
+        "build XOR from two layers of them.",
+        "xor",
+    ),
+    Lesson(
         "Training",
         "lessons/backprop.py",
         "Backpropagation",
