@@ -410,14 +410,18 @@ class Trainer:
             self._order_epoch = epoch
         return self._order[k * self.batch_size : (k + 1) * self.batch_size]
 
+    def _metrics(self, X: Array, y: NDArray[np.int64]) -> tuple[float, float]:
+        """Mean loss and accuracy from one forward pass."""
+        _, f = self.model._forward(X)
+        loss, _ = self.model._loss_and_delta(f, y)
+        predicted = (f[:, 0] > 0) if f.shape[1] == 1 else np.argmax(f, axis=1)
+        return loss, float(np.mean(predicted == y))
+
     def evaluate(self) -> tuple[float, float, float, float]:
         """(train loss, train accuracy, test loss, test accuracy); NaN without a test set."""
-        m = self.model
-        train_loss = m.loss(self.X, self.y)
-        train_acc = float(np.mean(m.predict(self.X) == self.y))
+        train_loss, train_acc = self._metrics(self.X, self.y)
         if len(self.X_test):
-            test_loss = m.loss(self.X_test, self.y_test)
-            test_acc = float(np.mean(m.predict(self.X_test) == self.y_test))
+            test_loss, test_acc = self._metrics(self.X_test, self.y_test)
         else:
             test_loss = test_acc = float("nan")
         return train_loss, train_acc, test_loss, test_acc
@@ -485,3 +489,91 @@ class Trainer:
         """Run to the end of the current epoch, then ``n_epochs − 1`` more."""
         target = (self.epoch + n_epochs) * self.batches_per_epoch
         return self.run(target - self.iteration)
+
+
+# ----------------------------------------------------------------------------- data and views
+
+
+def train_test_split(
+    X: ArrayLike, y: ArrayLike, *, test_fraction: float = 0.0, seed: int = 0
+) -> tuple[Array, NDArray[np.int64], Array, NDArray[np.int64]]:
+    """Shuffle the points with ``default_rng(seed)`` and hold out a fraction as the test set.
+
+    Returns
+    -------
+    X_train (n − m, d), y_train (n − m,), X_test (m, d), y_test (m,), with m = round(f · n),
+    at most n − 1 so that something is left to train on.
+    """
+    X_arr = np.asarray(X, dtype=np.float64)
+    y_arr = np.asarray(y).astype(np.int64)
+    if not 0.0 <= test_fraction < 1.0:
+        raise ValueError("The test fraction must be at least 0 and below 1.")
+    n = X_arr.shape[0]
+    m = min(round(test_fraction * n), n - 1)
+    order = np.random.default_rng(seed).permutation(n)
+    test, train = order[:m], order[m:]
+    return X_arr[train], y_arr[train], X_arr[test], y_arr[test]
+
+
+def grid_points(bounds: tuple[float, float, float, float], resolution: int) -> Array:
+    """Centres of a resolution × resolution grid over (x0, x1, y0, y1), row by row from y0.
+
+    Returns
+    -------
+    (resolution², 2) points; row r, column c is point r * resolution + c.
+    """
+    x0, x1, y0, y1 = bounds
+    if not (x1 > x0 and y1 > y0) or resolution < 2:
+        raise ValueError("The view needs x0 < x1, y0 < y1 and at least 2 × 2 grid cells.")
+    xs = np.linspace(x0, x1, resolution)
+    ys = np.linspace(y0, y1, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def class_probabilities(model: MLP, X: ArrayLike) -> Array:
+    """(n, k) class probabilities for any output, (1 − p, p) for one sigmoid unit."""
+    p = model.forward(X)
+    return np.column_stack([1.0 - p, p]) if p.ndim == 1 else p
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The state after some training: counters, metrics and the boundary over a grid."""
+
+    iteration: int
+    epoch: int
+    train_loss: float
+    train_acc: float
+    test_loss: float
+    test_acc: float
+    probs: Array  # (resolution², k) class probabilities over the grid
+
+
+def frame_of(trainer: Trainer, grid: Array) -> Frame:
+    h = trainer.history
+    return Frame(
+        iteration=trainer.iteration,
+        epoch=trainer.epoch,
+        train_loss=h.train_loss[-1],
+        train_acc=h.train_acc[-1],
+        test_loss=h.test_loss[-1],
+        test_acc=h.test_acc[-1],
+        probs=class_probabilities(trainer.model, grid),
+    )
+
+
+def play_frames(
+    trainer: Trainer, grid: Array, *, n_frames: int, steps_per_frame: int
+) -> list[Frame]:
+    """Train ``n_frames`` × ``steps_per_frame`` steps, keeping a frame after each chunk.
+
+    Stops early (with fewer frames) if the watchdog pauses training; the frames hold only
+    healthy states, so nothing non-finite is ever drawn.
+    """
+    frames: list[Frame] = []
+    for _ in range(n_frames):
+        if trainer.run(steps_per_frame) == 0:
+            break
+        frames.append(frame_of(trainer, grid))
+    return frames

@@ -31,6 +31,15 @@ LESSONS: tuple[Lesson, ...] = (
         "perceptron",
     ),
     Lesson(
+        "Multilayer perceptron",
+        "lessons/mlp.py",
+        "Multilayer perceptron",
+        ":material/hub:",
+        "Build a network of up to 6 hidden layers, train it live and watch the decision "
+        "boundary, the curves and every hidden unit change.",
+        "mlp",
+    ),
+    Lesson(
         "Training",
         "lessons/backprop.py",
         "Backpropagation",
