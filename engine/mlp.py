@@ -192,10 +192,12 @@ class MLP:
         n = f.shape[0]
         if self.n_outputs == 1:
             s = f[:, 0]
-            # BCE from logits: max(f, 0) − y f + log(1 + e^(−|f|)).
-            loss = np.maximum(s, 0.0) - y * s + np.log1p(np.exp(-np.abs(s)))
-            delta = (np.asarray(sigmoid(s)) - y)[:, None] / n
-            return float(np.mean(loss)), delta
+            # BCE from logits, max(f, 0) − y f + log(1 + e^(−|f|)), and σ(f) from the same
+            # e^(−|f|) ≤ 1: nothing overflows (see engine.activations.sigmoid).
+            e = np.exp(-np.abs(s))
+            loss = np.maximum(s, 0.0) - y * s + np.log1p(e)
+            p = np.where(s >= 0, 1.0, e) / (1.0 + e)
+            return float(loss.mean()), ((p - y) / n)[:, None]
         logp = log_softmax(f)
         rows = np.arange(n)
         loss = -logp[rows, y]

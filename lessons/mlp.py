@@ -343,21 +343,22 @@ def network_controls() -> list[int]:
     st.markdown(f"**Network** · {n} hidden layer{'s' if n != 1 else ''}")
     c1, c2 = st.columns(2)
     c1.button(
-        "Add layer",
+        "Layer",
         icon=":material/add:",
         on_click=_add_layer,
         disabled=n >= MAX_HIDDEN_LAYERS,
         width="stretch",
         key=f"{K}add_layer",
-        help=f"Up to {MAX_HIDDEN_LAYERS} hidden layers",
+        help=f"Add a hidden layer (up to {MAX_HIDDEN_LAYERS})",
     )
     c2.button(
-        "Remove layer",
+        "Layer",
         icon=":material/remove:",
         on_click=_remove_layer,
         disabled=n == 0,
         width="stretch",
         key=f"{K}remove_layer",
+        help="Remove the last hidden layer",
     )
     cols = st.columns(3)
     for i in range(n):
@@ -479,7 +480,7 @@ def _payload(frames, trainer: Trainer, bounds, res: int, playing: bool) -> dict:
         "colours": list(CLASS_COLOURS),
         "fps": FPS,
         "playing": playing,
-        "max_width": 560,
+        "max_width": 600,
     }
 
 
@@ -514,7 +515,7 @@ def live_view(sizes: list[int], timer_on: bool) -> None:
         f"iterations here ({len(trainer.X)} training points in batches of "
         f"{trainer.batch_size}).",
     )
-    left, right = st.columns([1, 1.15], gap="medium")
+    left, right = st.columns([1.15, 1], gap="medium")
     with left:
         boundary_player(_payload(frames, trainer, bounds, res, playing), key=f"{K}player")
         st.caption(

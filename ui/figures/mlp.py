@@ -371,6 +371,7 @@ def probability_bars(probs: Sequence[float], *, highlight: int | None = None) ->
         )
     )
     base_layout(fig, height=260)
+    fig.update_layout(width=520)
     fig.update_yaxes(range=[0, 1.05], title_text="p")
     return fig
 
