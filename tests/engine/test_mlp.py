@@ -220,3 +220,36 @@ def test_json_round_trip_and_clear_errors():
 def test_bad_input_gets_a_readable_message(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_grid_split_and_frames():
+    from engine.mlp import grid_points, play_frames, train_test_split
+
+    grid = grid_points((-1.0, 1.0, 0.0, 2.0), 3)
+    assert grid.shape == (9, 2)
+    np.testing.assert_array_equal(grid[:3], [[-1, 0], [0, 0], [1, 0]])  # first row at y0
+    np.testing.assert_array_equal(grid[-1], [1, 2])
+    with pytest.raises(ValueError, match="x0 < x1"):
+        grid_points((1.0, 0.0, 0.0, 1.0), 10)
+
+    X, y = make_dataset("moons", n=50, seed=0)
+    Xtr, ytr, Xte, yte = train_test_split(X, y, test_fraction=0.2, seed=3)
+    assert len(Xtr) == 40 and len(Xte) == 10
+    both = np.vstack([Xtr, Xte])
+    assert sorted(map(tuple, both)) == sorted(map(tuple, X))  # a partition, nothing lost
+    again = train_test_split(X, y, test_fraction=0.2, seed=3)
+    np.testing.assert_array_equal(again[2], Xte)
+    assert len(train_test_split(X[:2], y[:2], test_fraction=0.9)[0]) == 1  # one left to train
+    with pytest.raises(ValueError, match="test fraction"):
+        train_test_split(X, y, test_fraction=1.0)
+
+    trainer = Trainer(MLP([2, 4, 1], seed=0), Xtr, ytr, Xte, yte, lr=0.5, batch_size=8)
+    frames = play_frames(trainer, grid, n_frames=4, steps_per_frame=5)
+    assert [f.iteration for f in frames] == [5, 10, 15, 20]
+    assert frames[-1].epoch == 20 // 5 and frames[0].probs.shape == (9, 2)
+    np.testing.assert_allclose(frames[0].probs.sum(axis=1), 1.0)
+    assert frames[-1].train_loss == trainer.history.train_loss[-1]
+
+    wild = Trainer(MLP([2, 32, 1], seed=0), Xtr, ytr, lr=1e4, batch_size=1)
+    assert len(play_frames(wild, grid, n_frames=10, steps_per_frame=20)) < 10
+    assert wild.divergence is not None
