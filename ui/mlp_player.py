@@ -19,8 +19,6 @@ import streamlit as st
 CSS = """
 .mlp-player { position: relative; width: 100%; font-family: "Source Sans Pro", sans-serif; }
 .mlp-player canvas { display: block; width: 100%; }
-.mlp-player .mlp-counter { font-size: 14px; font-weight: 600; color: #1B2330;
-  margin: 0 0 2px 44px; font-variant-numeric: tabular-nums; min-height: 20px; }
 .mlp-player .mlp-caption { font-size: 14px; color: #1B2330; margin: 2px 0 0 4px;
   font-variant-numeric: tabular-nums; min-height: 20px; }
 """
@@ -124,8 +122,9 @@ function draw(S) {
     }
   }
   ctx.restore();
-  S.counter.textContent = `epoch ${f.ep} \u00b7 iteration ${f.it}`;
+  // The picture's own counters: while playing it runs behind the server's heading above.
   S.caption.textContent =
+    `epoch ${f.ep}, iteration ${f.it}  \u00b7  ` +
     `loss: train ${fmt(f.loss)}, test ${fmt(f.tloss)}  \u00b7  ` +
     `accuracy: train ${pct(f.acc)}, test ${pct(f.tacc)}`;
   S.root.dataset.iteration = String(f.it);
@@ -171,13 +170,11 @@ export default function (component) {
     root.className = "mlp-player";
     root.dataset.testid = "mlp-player";
     const canvas = document.createElement("canvas");
-    const counter = document.createElement("div");
-    counter.className = "mlp-counter";
     const caption = document.createElement("div");
     caption.className = "mlp-caption";
-    root.append(counter, canvas, caption);
+    root.append(canvas, caption);
     parentElement.appendChild(root);
-    S = { root, canvas, counter, caption, queue: [], current: null, data: null, run: null,
+    S = { root, canvas, caption, queue: [], current: null, data: null, run: null,
           batch: null, lastDraw: 0, stopped: false, arrivals: [] };
     parentElement.__mlpPlayer = S;
     new ResizeObserver(() => draw(S)).observe(root);

@@ -44,6 +44,7 @@ def test_step_epoch_and_the_loss_falls(page):
     assert train_loss(page) < 0.7 * start
     assert_no_exception(page)
     page.mouse.move(5, 5)  # no tooltip in the picture
+    expect(page.locator('[data-testid="stTooltipContent"]')).to_have_count(0)
     screenshot(page, "mlp")
 
     click_button(page, "Reset")
