@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from engine.activations import HIDDEN_ACTIVATIONS, log_softmax, sigmoid, softmax
+from engine.activations import HIDDEN_ACTIVATIONS, sigmoid, softmax
 
 Array = NDArray[np.float64]
 Params = list[tuple[Array, Array]]
@@ -198,7 +198,11 @@ class MLP:
             loss = np.maximum(s, 0.0) - y * s + np.log1p(e)
             p = np.where(s >= 0, 1.0, e) / (1.0 + e)
             return float(loss.mean()), ((p - y) / n)[:, None]
-        logp = log_softmax(f)
+        # log softmax(f) = (f − max f) − log Σ e^(f − max f): every exponent ≤ 0. Written out
+        # here (engine.activations.log_softmax does the same with input checks) because this
+        # runs on every SGD step.
+        z = f - f.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
         rows = np.arange(n)
         loss = -logp[rows, y]
         delta = np.exp(logp)
