@@ -68,7 +68,9 @@ DEFAULTS = {
 
 FPS = 20  # animation frames per second in the browser
 FRAMES_PER_BATCH = 24  # frames computed per server round trip while playing
-PLAY_EVERY = FRAMES_PER_BATCH / FPS  # seconds: one batch of frames lasts this long on screen
+# A run of frames lasts FRAMES_PER_BATCH / FPS = 1.2 s on screen; ask for the next one a little
+# sooner, since each round trip also costs time, so that the player's queue never runs dry.
+PLAY_EVERY = 0.85 * FRAMES_PER_BATCH / FPS
 UNIT_GRID = 28
 CHART_EVERY = 3  # while playing, rebuild the plotly charts every 3rd batch of frames
 

@@ -143,8 +143,13 @@ function frameInterval(S) {
 
 function tick(S, now) {
   if (!S.root.isConnected) { S.stopped = true; return; }
+  // Average time between animation ticks: a loaded browser may tick at 30/s instead of 60/s.
+  if (S.lastTick) S.tickMs = 0.9 * S.tickMs + 0.1 * Math.min(250, now - S.lastTick);
+  S.lastTick = now;
   const interval = frameInterval(S);
-  if (S.queue.length && now - S.lastDraw >= interval - 4) {
+  // Draw on the tick nearest each frame's due time, so the average rate is 1 / interval even
+  // when ticks do not divide it; after a stall, start afresh instead of bursting.
+  if (S.queue.length && now >= S.nextDue - S.tickMs / 2) {
     S.current = S.queue.shift();
     const t0 = performance.now();
     draw(S);
@@ -153,7 +158,7 @@ function tick(S, now) {
     stats.drawMs += performance.now() - t0;
     stats.lastFrameAt = now;
     if (stats.firstFrameAt === null) stats.firstFrameAt = now;
-    S.lastDraw = S.lastDraw && now - S.lastDraw < 2 * interval ? S.lastDraw + interval : now;
+    S.nextDue = Math.max(S.nextDue + interval, now);
   }
   requestAnimationFrame(t => tick(S, t));
 }
@@ -175,7 +180,7 @@ export default function (component) {
     root.append(canvas, caption);
     parentElement.appendChild(root);
     S = { root, canvas, caption, queue: [], current: null, data: null, run: null,
-          batch: null, lastDraw: 0, stopped: false, arrivals: [] };
+          batch: null, nextDue: 0, tickMs: 16.7, lastTick: 0, stopped: false, arrivals: [] };
     parentElement.__mlpPlayer = S;
     new ResizeObserver(() => draw(S)).observe(root);
     requestAnimationFrame(t => tick(S, t));
