@@ -38,6 +38,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Watch one perceptron loop forever on XOR, design AND, OR, NAND and NOT by hand, then "
         "build XOR from two layers of them.",
         "xor",
+        "Multilayer perceptron",
+        "lessons/mlp.py",
+        "Multilayer perceptron",
+        ":material/hub:",
+        "Build a network of up to 6 hidden layers, train it live and watch the decision "
+        "boundary, the curves and every hidden unit change.",
+        "mlp",
     ),
     Lesson(
         "Training",

@@ -1,0 +1,223 @@
+"""The MLP playground in AppTest: widgets moved, buttons pressed, state and charts checked."""
+
+import json
+import math
+
+import numpy as np
+
+from engine.mlp import MLP
+
+PAGE = "lessons/mlp.py"
+
+
+def chart(at, key):
+    (el,) = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id]
+    return json.loads(el.proto.spec)
+
+
+def trainer(at):
+    return at.session_state["mlp_trainer"]
+
+
+def all_chart_numbers_finite(at) -> bool:
+    """No NaN or infinity in any chart's data (JSON turns them into null or NaN tokens)."""
+    for el in at.get("plotly_chart"):
+        spec = el.proto.spec
+        if "NaN" in spec or "Infinity" in spec:
+            return False
+    return True
+
+
+def test_defaults_step_epoch_and_counters(run_page):
+    at = run_page(PAGE)
+    t = trainer(at)
+    assert t.model.layer_sizes == [2, 8, 8, 1] and t.model.activation == "tanh"
+    assert t.iteration == 0 and len(t.X) == 160 and len(t.X_test) == 40
+    at.button(key="mlp_step").click().run()
+    assert trainer(at).iteration == 1 and trainer(at).epoch == 0
+    at.button(key="mlp_epoch").click().run()
+    t = trainer(at)
+    assert t.iteration == t.batches_per_epoch == 16 and t.epoch == 1
+    assert any("Epoch 1 · iteration 16" in m.value for m in at.markdown)
+    curves = chart(at, "mlp_curves")
+    train = [tr for tr in curves["data"] if tr["name"] == "train"]
+    assert len(train[0]["x"]) == 3  # start, after the step, after the epoch
+    assert not at.exception
+
+
+def test_loss_falls_with_epochs_and_reset_returns_to_the_same_weights(run_page):
+    at = run_page(PAGE)
+    start = [W.copy() for W, _ in trainer(at).model.params]
+    first_loss = trainer(at).history.train_loss[0]
+    at.button(key="mlp_play").click().run()  # each run of frames: 24 × 5 steps, 7.5 epochs
+    at.run()
+    at.run()
+    at.button(key="mlp_play").click().run()
+    assert trainer(at).epoch >= 20
+    assert trainer(at).history.train_loss[-1] < 0.5 * first_loss
+    assert trainer(at).history.test_acc[-1] >= 0.85
+    at.button(key="mlp_reset").click().run()
+    t = trainer(at)
+    assert t.iteration == 0
+    for (W, _), W0 in zip(t.model.params, start, strict=True):
+        np.testing.assert_array_equal(W, W0)
+    at.button(key="mlp_new_weights").click().run()
+    assert at.session_state["mlp_wseed"] == 1
+    assert not np.array_equal(trainer(at).model.params[0][0], start[0])
+
+
+def test_architecture_add_remove_resize_and_activation(run_page):
+    at = run_page(PAGE)
+    at.button(key="mlp_add_layer").click().run()
+    assert trainer(at).model.layer_sizes == [2, 8, 8, 8, 1]
+    at.number_input(key="mlp_units_2").set_value(3).run()
+    assert trainer(at).model.layer_sizes == [2, 8, 8, 3, 1]
+    at.button(key="mlp_remove_layer").click().run()
+    at.button(key="mlp_remove_layer").click().run()
+    assert trainer(at).model.layer_sizes == [2, 8, 1]
+    at.selectbox(key="mlp_act").set_value("relu").run()
+    assert trainer(at).model.activation == "relu"
+    at.button(key="mlp_remove_layer").click().run()
+    assert trainer(at).model.layer_sizes == [2, 1]
+    assert at.button(key="mlp_remove_layer").disabled
+    assert any("logistic regression" in c.value for c in at.caption)
+    for _ in range(6):
+        at.button(key="mlp_add_layer").click().run()
+    assert len(trainer(at).model.layer_sizes) == 8 and at.button(key="mlp_add_layer").disabled
+    units = chart(at, "mlp_units")
+    assert sum(tr["type"] == "heatmap" for tr in units["data"]) == 6 * 4
+    assert at.query_params["hidden"] == ["4,4,4,4,4,4"] or at.query_params["hidden"] == (
+        "4,4,4,4,4,4"
+    )
+    assert not at.exception
+
+
+def test_three_classes_switch_to_softmax(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key="mlp_dataset").set_value("blobs").run()
+    t = trainer(at)
+    assert t.model.layer_sizes[-1] == 3 and set(np.unique(t.y)) == {0, 1, 2}
+    network = chart(at, "mlp_network")
+    assert any("softmax" in a["text"] for a in network["layout"]["annotations"])
+    at.button(key="mlp_epoch").click().run()
+    assert trainer(at).history.train_acc[-1] > 0.5
+
+
+def test_xor_reaches_full_accuracy(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key="mlp_dataset").set_value("xor").run()
+    at.select_slider(key="mlp_lr").set_value(1.0).run()
+    at.select_slider(key="mlp_batch").set_value(4).run()
+    assert len(trainer(at).X) == 4 and len(trainer(at).X_test) == 0
+    for _ in range(3):
+        at.button(key="mlp_play").click().run()  # Play: one run of frames per timer tick
+        at.run()
+        at.button(key="mlp_play").click().run()  # Pause
+    t = trainer(at)
+    assert t.iteration > 0 and not at.session_state["mlp_playing"]
+    while t.history.train_acc[-1] < 1.0 and t.epoch < 400:
+        at.button(key="mlp_epoch").click().run()
+        t = trainer(at)
+    assert t.history.train_acc[-1] == 1.0
+
+
+def test_play_advances_per_tick_and_pause_stops(run_page):
+    at = run_page(PAGE)
+    at.button(key="mlp_play").click().run()
+    assert at.session_state["mlp_playing"]
+    assert at.button(key="mlp_step").disabled
+    first = trainer(at).iteration
+    assert first == 24 * 5  # one run of frames: 24 frames of 5 steps
+    at.run()  # what the timer does
+    assert trainer(at).iteration == 2 * first
+    at.button(key="mlp_play").click().run()
+    assert not at.session_state["mlp_playing"]
+    stopped = trainer(at).iteration
+    at.run()
+    assert trainer(at).iteration == stopped
+
+
+def test_divergence_pauses_and_offers_a_lower_learning_rate(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key="mlp_dataset").set_value("spiral").run()
+    at.selectbox(key="mlp_act").set_value("relu").run()
+    for i in range(2):
+        at.number_input(key=f"mlp_units_{i}").set_value(32).run()
+    at.select_slider(key="mlp_lr").set_value(10.0).run()
+    at.select_slider(key="mlp_batch").set_value(1).run()
+    for _ in range(5):
+        at.button(key="mlp_epoch").click().run()
+        if trainer(at).divergence is not None:
+            break
+    t = trainer(at)
+    assert t.divergence is not None
+    assert any("Training paused: it diverged" in e.value for e in at.error)
+    assert at.button(key="mlp_step").disabled and at.button(key="mlp_play").disabled
+    assert all(math.isfinite(v) for v in t.history.train_loss)
+    assert all_chart_numbers_finite(at)
+    at.button(key="mlp_lower_lr").click().run()
+    assert at.session_state["mlp_lr"] == 1.0
+    assert trainer(at).divergence is None and not at.button(key="mlp_step").disabled
+    assert not at.exception
+
+
+def test_settings_come_from_the_url_and_bad_values_fall_back(run_page):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[2]
+    at = AppTest.from_file(str(root / PAGE), default_timeout=60)
+    at.query_params.update(
+        {"dataset": "moons", "hidden": "5,3", "act": "sigmoid", "lr": "0.5", "batch": "32"}
+    )
+    at.run()
+    t = trainer(at)
+    assert t.model.layer_sizes == [2, 5, 3, 1] and t.model.activation == "sigmoid"
+    assert t.lr == 0.5 and t.batch_size == 32
+    assert at.session_state["mlp_dataset"] == "moons"
+
+    bad = AppTest.from_file(str(root / PAGE), default_timeout=60)
+    bad.query_params.update({"dataset": "cats", "hidden": "999", "lr": "nan", "noise": "x"})
+    bad.run()
+    assert not bad.exception
+    assert trainer(bad).model.layer_sizes == [2, 8, 8, 1] and trainer(bad).lr == 0.2
+
+
+def test_import_weights_and_clear_errors(run_page):
+    at = run_page(PAGE)
+    model = MLP([2, 3, 1], activation="relu", seed=42)
+    # What the file uploader's callback stores: the uploaded bytes, applied on the next run.
+    at.session_state["mlp_pending_import"] = model.to_json().encode()
+    at.run()
+    t = trainer(at)
+    assert t.model.layer_sizes == [2, 3, 1] and t.model.activation == "relu"
+    np.testing.assert_array_equal(t.model.params[0][0], model.params[0][0])
+    assert any("Loaded a 2-3-1 network" in s.value for s in at.success)
+    at.button(key="mlp_epoch").click().run()
+    at.button(key="mlp_reset").click().run()  # Reset returns to the imported weights
+    np.testing.assert_array_equal(trainer(at).model.params[0][0], model.params[0][0])
+
+    for data, message in (
+        (b"{oops", "not valid JSON"),
+        (MLP([2, 3, 3]).to_json().encode(), "needs 1 (one sigmoid unit)"),
+        (MLP([3, 3, 1]).to_json().encode(), "take 3 inputs"),
+        (json.dumps({"layer_sizes": [2, 3, 1]}).encode(), "lacks activation, params"),
+    ):
+        at.session_state["mlp_pending_import"] = data
+        at.run()
+        assert any(message in e.value for e in at.error), message
+        assert trainer(at).model.layer_sizes == [2, 3, 1]  # the current network is kept
+    assert not at.exception
+
+
+def test_quiz_feedback(run_page):
+    at = run_page(PAGE)
+    at.radio(key="mlp_quiz_choice").set_value(3).run()
+    at.button(key="mlp_quiz_check").click().run()
+    assert any("Not quite" in e.value for e in at.error)
+    at.radio(key="mlp_quiz_choice").set_value(0).run()
+    at.button(key="mlp_quiz_check").click().run()
+    assert any("Correct" in s.value and "−log(0.05)" in s.value for s in at.success)
+    bars = chart(at, "mlp_quiz_bars")
+    assert bars["data"][0]["y"] == [0.01, 0.9, 0.05, 0.03, 0.01]

@@ -1,0 +1,114 @@
+"""The MLP playground as a learner clicks it: train, reshape the network, break it, play XOR."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import assert_no_exception, click_button, open_page, screenshot, wait_idle
+
+MAIN = '[data-testid="stMain"]'
+PLAYER = '[data-testid="mlp-player"]'
+
+
+def caption(page: Page) -> str:
+    return page.locator(f"{PLAYER} .mlp-caption").inner_text()
+
+
+def counters(page: Page, text: str):
+    return page.locator(MAIN).get_by_text(text, exact=True)
+
+
+def train_loss(page: Page) -> float:
+    match = re.search(r"loss: train ([0-9.]+)", caption(page))
+    assert match, caption(page)
+    return float(match.group(1))
+
+
+def test_step_epoch_and_the_loss_falls(page):
+    open_page(page, "mlp")
+    assert_no_exception(page)
+    expect(counters(page, "Epoch 0 · iteration 0")).to_be_visible()
+    expect(page.locator(f"{PLAYER} canvas")).to_be_visible()
+    expect(page.locator(PLAYER)).to_have_attribute("data-iteration", "0")
+    start = train_loss(page)
+
+    click_button(page, "Step")
+    expect(counters(page, "Epoch 0 · iteration 1")).to_be_visible()
+    expect(page.locator(PLAYER)).to_have_attribute("data-iteration", "1")
+    for epoch in range(1, 16):
+        click_button(page, "Epoch")
+        expect(counters(page, f"Epoch {epoch} · iteration {epoch * 16}")).to_be_visible()
+    expect(page.locator(PLAYER)).to_have_attribute("data-iteration", "240")
+    assert train_loss(page) < 0.7 * start
+    assert_no_exception(page)
+    page.mouse.move(5, 5)  # no tooltip in the picture
+    expect(page.locator('[data-testid="stTooltipContent"]')).to_have_count(0)
+    screenshot(page, "mlp")
+
+    click_button(page, "Reset")
+    expect(counters(page, "Epoch 0 · iteration 0")).to_be_visible()
+    expect(page.locator(PLAYER)).to_have_attribute("data-iteration", "0")
+    assert train_loss(page) == start  # the same initial weights
+
+
+def test_change_the_architecture(page):
+    open_page(page, "mlp")
+    main = page.locator(MAIN)
+    expect(main.get_by_text("Network · 2 hidden layers")).to_be_visible()
+    add = page.locator(".st-key-mlp_add_layer button").first
+    remove = page.locator(".st-key-mlp_remove_layer button").first
+    add.click()
+    wait_idle(page)
+    expect(main.get_by_text("Network · 3 hidden layers")).to_be_visible()
+    units = page.locator(".st-key-mlp_units_2 input").first
+    units.fill("5")
+    units.press("Enter")
+    wait_idle(page)
+    expect(page.locator(".js-plotly-plot").get_by_text("5 units")).to_be_visible()
+    assert "hidden=8%2C8%2C5" in page.url or "hidden=8,8,5" in page.url
+    for n in (2, 1, 0):
+        remove.click()
+        wait_idle(page)
+        expect(main.get_by_text(f"Network · {n} hidden layer")).to_be_visible()
+    expect(main.get_by_text("logistic regression")).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_play_learns_xor_to_full_accuracy(page):
+    open_page(page, "mlp?dataset=xor&lr=1&batch=4&speed=10&hidden=4")
+    # The player's script loads after the page; on a loaded machine that can take a while.
+    expect(page.locator(PLAYER)).to_have_attribute("data-iteration", "0", timeout=90_000)
+    stats0 = page.evaluate("window.__mlpPlayer.framesDrawn")
+    page.get_by_role("button", name="Play").click()
+    # Frames arrive in runs and play in the browser; wait until the caption reports 100 %.
+    expect(page.locator(f"{PLAYER} .mlp-caption")).to_contain_text(
+        "accuracy: train 100%", timeout=90_000
+    )
+    assert page.evaluate("window.__mlpPlayer.framesDrawn") > stats0 + 5  # it animated
+    screenshot(page, "mlp-xor-playing", full_page=False)
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    trained = re.compile(r"^Epoch [1-9]\d* · iteration")
+    expect(page.get_by_role("heading", name=trained)).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_learning_rate_10_diverges_and_pauses(page):
+    open_page(page, "mlp?dataset=spiral&act=relu&hidden=32,32&lr=10&batch=1")
+    main = page.locator(MAIN)
+    paused = main.get_by_text("Training paused: it diverged")
+    for _ in range(5):
+        click_button(page, "Epoch")
+        if paused.count():
+            break
+    expect(paused).to_be_visible()
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_disabled()
+    assert_no_exception(page)
+    screenshot(page, "mlp-diverged", full_page=False)
+    click_button(page, "Lower the learning rate to 1 and continue")
+    expect(paused).to_have_count(0)
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    assert "lr=1&" in page.url or page.url.endswith("lr=1")

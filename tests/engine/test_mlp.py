@@ -1,0 +1,255 @@
+"""The MLP engine: shapes, backpropagation against finite differences, training, JSON, watchdog."""
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from engine.activations import softmax
+from engine.datasets import make_dataset
+from engine.losses import binary_cross_entropy, cross_entropy
+from engine.mlp import MLP, Trainer, init_params
+
+
+def pre_activations(model: MLP, X: np.ndarray) -> list[np.ndarray]:
+    """Every hidden layer's z = h W + b, computed the plain way."""
+    zs, h = [], X
+    for W, b in model.params[:-1]:
+        z = h @ W + b
+        zs.append(z)
+        h = {"relu": np.maximum(z, 0), "tanh": np.tanh(z), "sigmoid": 1 / (1 + np.exp(-z))}[
+            model.activation
+        ]
+    return zs
+
+
+@st.composite
+def networks(draw):
+    d = draw(st.integers(1, 3))
+    hidden = draw(st.lists(st.integers(1, 5), min_size=0, max_size=3))
+    k = draw(st.sampled_from([1, 2, 3]))
+    activation = draw(st.sampled_from(["relu", "sigmoid", "tanh"]))
+    seed = draw(st.integers(0, 2**16))
+    n = draw(st.integers(1, 6))
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    y = rng.integers(0, max(k, 2), size=n)
+    return MLP([d, *hidden, k], activation=activation, seed=seed), X, y
+
+
+@given(networks())
+def test_gradients_equal_central_finite_differences(case):
+    model, X, y = case
+    if model.activation == "relu":
+        # A finite difference across ReLU's kink measures no derivative: keep away from it.
+        assume(all(np.all(np.abs(z) > 1e-3) for z in pre_activations(model, X)))
+    grads = model.gradients(X, y)
+    h = 1e-6
+    for (W, b), (dW, db) in zip(model.params, grads, strict=True):
+        assert dW.shape == W.shape and db.shape == b.shape
+        for arr, grad in ((W, dW), (b, db)):
+            for idx in np.ndindex(arr.shape):
+                old = arr[idx]
+                arr[idx] = old + h
+                up = model.loss(X, y)
+                arr[idx] = old - h
+                down = model.loss(X, y)
+                arr[idx] = old
+                assert grad[idx] == pytest.approx((up - down) / (2 * h), rel=1e-4, abs=1e-7)
+
+
+@given(networks())
+def test_forward_is_the_lectures_formulas(case):
+    model, X, y = case
+    h = X
+    for W, b in model.params[:-1]:
+        z = h @ W + b
+        h = {"relu": np.maximum(z, 0), "tanh": np.tanh(z), "sigmoid": 1 / (1 + np.exp(-z))}[
+            model.activation
+        ]
+    W, b = model.params[-1]
+    f = h @ W + b
+    p = model.forward(X)
+    if model.n_outputs == 1:
+        np.testing.assert_allclose(p, 1 / (1 + np.exp(-f[:, 0])), rtol=1e-9, atol=1e-12)
+        assert p.shape == (len(X),)
+        expected = binary_cross_entropy(np.clip(p, 1e-300, 1 - 1e-16), y)
+        assert model.loss(X, y) == pytest.approx(expected, rel=1e-6, abs=1e-9)
+    else:
+        np.testing.assert_allclose(p, softmax(f), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+        assert model.loss(X, y) == pytest.approx(cross_entropy(p, y), rel=1e-6, abs=1e-9)
+    np.testing.assert_array_equal(
+        model.predict(X), (p > 0.5).astype(int) if p.ndim == 1 else p.argmax(axis=1)
+    )
+
+
+def test_contract_shapes_and_initialisation():
+    model = MLP([2, 8, 8, 3], activation="relu", seed=3)
+    assert [W.shape for W, _ in model.params] == [(2, 8), (8, 8), (8, 3)]
+    assert all(np.all(b == 0) for _, b in model.params)
+    assert model.n_params == 2 * 8 + 8 + 8 * 8 + 8 + 8 * 3 + 3
+    # He for ReLU, Glorot for tanh: the spread of a big layer's weights shows which.
+    big_relu = init_params([400, 400, 1], activation="relu", seed=0)[0][0]
+    big_tanh = init_params([400, 400, 1], activation="tanh", seed=0)[0][0]
+    assert big_relu.std() == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+    assert big_tanh.std() == pytest.approx(math.sqrt(2 / 800), rel=0.02)
+    assert model.forward(np.zeros((5, 2))).shape == (5, 3)
+    assert MLP([2, 1]).forward(np.zeros((4, 2))).shape == (4,)
+
+
+def test_same_seed_same_network_and_same_run():
+    X, y = make_dataset("moons", n=60, noise=0.1, seed=1)
+    runs = []
+    for _ in range(2):
+        model = MLP([2, 6, 1], activation="tanh", seed=7)
+        trainer = Trainer(model, X, y, lr=0.3, batch_size=8, shuffle_seed=5)
+        trainer.run(50)
+        runs.append((model.params, trainer.history.train_loss))
+    for (W1, b1), (W2, b2) in zip(runs[0][0], runs[1][0], strict=True):
+        np.testing.assert_array_equal(W1, W2)
+        np.testing.assert_array_equal(b1, b2)
+    assert runs[0][1] == runs[1][1]
+    other = MLP([2, 6, 1], activation="tanh", seed=8)
+    assert not np.array_equal(
+        other.params[0][0], MLP([2, 6, 1], activation="tanh", seed=7).params[0][0]
+    )
+
+
+def test_xor_is_learned_by_two_hidden_units():
+    X, y = make_dataset("xor")
+    model = MLP([2, 2, 1], activation="tanh", seed=0)
+    assert not np.array_equal(model.predict(X), y)
+    trainer = Trainer(model, X, y, lr=0.5, batch_size=4)
+    trainer.run(3000)
+    np.testing.assert_array_equal(model.predict(X), y)
+    assert model.loss(X, y) < 0.01
+    assert trainer.divergence is None
+
+
+def test_three_classes_learned_and_loss_falls():
+    X, y = make_dataset("blobs", n=150, seed=0)
+    model = MLP([2, 16, 3], activation="relu", seed=0)
+    trainer = Trainer(model, X, y, lr=0.1, batch_size=16)
+    trainer.run_epochs(30)
+    assert trainer.history.train_loss[-1] < trainer.history.train_loss[0] / 3
+    assert trainer.history.train_acc[-1] > 0.95
+    assert trainer.epoch == 30 and trainer.iteration == 30 * 10
+
+
+def test_step_returns_the_loss_before_and_descends():
+    X, y = make_dataset("gaussian", n=40, seed=2)
+    model = MLP([2, 4, 1], seed=1)
+    before = model.loss(X, y)
+    assert model.step(X, y, 0.1) == pytest.approx(before)
+    assert model.loss(X, y) < before
+
+
+def test_no_nan_for_huge_logits():
+    model = MLP([2, 3, 1], seed=0)
+    model.params[-1][0][:] *= 1e6
+    X = np.array([[5.0, 5.0], [-5.0, 3.0], [4.0, -6.0]])
+    p = model.forward(X)
+    assert np.all(np.isfinite(p)) and np.all((p >= 0) & (p <= 1))
+    assert math.isfinite(model.loss(X, [0, 1, 0]))
+    assert all(np.all(np.isfinite(g)) for pair in model.gradients(X, [0, 1, 0]) for g in pair)
+    multi = MLP([2, 3, 4], seed=0)
+    multi.params[-1][0][:] *= 1e8
+    assert math.isfinite(multi.loss(X, [0, 3, 1]))
+    np.testing.assert_allclose(multi.forward(X).sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_watchdog_pauses_a_diverging_run_and_keeps_healthy_weights():
+    X, y = make_dataset("spiral", n=100, noise=0.05, seed=0)
+    model = MLP([2, 32, 32, 1], activation="relu", seed=0)
+    trainer = Trainer(model, X, y, lr=10.0, batch_size=5)
+    before = [W.copy() for W, _ in model.params]
+    kept = trainer.run(500)
+    assert kept == 0 and trainer.divergence is not None
+    assert "loss" in trainer.divergence.reason or "weight" in trainer.divergence.reason
+    for (W, _), W0 in zip(model.params, before, strict=True):
+        np.testing.assert_array_equal(W, W0)  # rolled back: no NaN reaches a chart
+    assert trainer.run(10) == 0  # paused until the learner changes something
+    assert all(math.isfinite(v) for v in trainer.history.train_loss)
+
+
+def test_json_round_trip_and_clear_errors():
+    model = MLP([2, 3, 2], activation="sigmoid", seed=4)
+    back = MLP.from_json(model.to_json())
+    assert back.layer_sizes == [2, 3, 2] and back.activation == "sigmoid"
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    np.testing.assert_array_equal(back.forward(X), model.forward(X))
+
+    good = model.to_dict()
+    wrong_shape = json.loads(json.dumps(good))
+    wrong_shape["params"][0]["W"] = [[1.0, 2.0]]
+    bad_cases = {
+        "{not json": "not valid JSON",
+        "[1, 2]": "JSON object",
+        json.dumps({"layer_sizes": [2, 1]}): "lacks activation, params",
+        json.dumps(wrong_shape): "Layer 1: W must have shape (2, 3)",
+        json.dumps({**good, "params": good["params"][:1]}): "need 2 layers",
+        json.dumps({**good, "activation": "swish"}): "Unknown activation",
+        json.dumps({**good, "layer_sizes": [2, 0, 2]}): "at least one unit",
+        json.dumps({**good, "layer_sizes": [2, 1.5, 2]}): "whole numbers",
+        json.dumps({**good, "layer_sizes": [2, 100_000, 2]}): "at most 64 units",
+        json.dumps({**good, "layer_sizes": [2, *[3] * 7, 2]}): "at most 6 hidden layers",
+    }
+    for text, message in bad_cases.items():
+        with pytest.raises(ValueError, match=re.escape(message)):
+            MLP.from_json(text)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: MLP([2]), "at least an input and an output"),
+        (lambda: MLP([2, 3, 1], activation="gelu"), "Unknown activation"),
+        (lambda: MLP([2, 1]).forward(np.zeros((3, 3))), r"shape \(n, 2\)"),
+        (lambda: MLP([2, 1]).loss(np.zeros((2, 2)), [0, 2]), "between 0 and 1"),
+        (lambda: MLP([2, 3]).loss(np.zeros((2, 2)), [0]), "one label per point"),
+        (lambda: MLP([2, 1]).step(np.zeros((2, 2)), [0, 1], -1.0), "learning rate"),
+        (lambda: MLP([2, 1]).forward(np.full((1, 2), np.nan)), "finite"),
+        (lambda: Trainer(MLP([2, 1]), np.zeros((2, 2)), [0, 1], batch_size=0), "batch size"),
+    ],
+)
+def test_bad_input_gets_a_readable_message(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_grid_split_and_frames():
+    from engine.mlp import grid_points, play_frames, train_test_split
+
+    grid = grid_points((-1.0, 1.0, 0.0, 2.0), 3)
+    assert grid.shape == (9, 2)
+    np.testing.assert_array_equal(grid[:3], [[-1, 0], [0, 0], [1, 0]])  # first row at y0
+    np.testing.assert_array_equal(grid[-1], [1, 2])
+    with pytest.raises(ValueError, match="x0 < x1"):
+        grid_points((1.0, 0.0, 0.0, 1.0), 10)
+
+    X, y = make_dataset("moons", n=50, seed=0)
+    Xtr, ytr, Xte, yte = train_test_split(X, y, test_fraction=0.2, seed=3)
+    assert len(Xtr) == 40 and len(Xte) == 10
+    both = np.vstack([Xtr, Xte])
+    assert sorted(map(tuple, both)) == sorted(map(tuple, X))  # a partition, nothing lost
+    again = train_test_split(X, y, test_fraction=0.2, seed=3)
+    np.testing.assert_array_equal(again[2], Xte)
+    assert len(train_test_split(X[:2], y[:2], test_fraction=0.9)[0]) == 1  # one left to train
+    with pytest.raises(ValueError, match="test fraction"):
+        train_test_split(X, y, test_fraction=1.0)
+
+    trainer = Trainer(MLP([2, 4, 1], seed=0), Xtr, ytr, Xte, yte, lr=0.5, batch_size=8)
+    frames = play_frames(trainer, grid, n_frames=4, steps_per_frame=5)
+    assert [f.iteration for f in frames] == [5, 10, 15, 20]
+    assert frames[-1].epoch == 20 // 5 and frames[0].probs.shape == (9, 2)
+    np.testing.assert_allclose(frames[0].probs.sum(axis=1), 1.0)
+    assert frames[-1].train_loss == trainer.history.train_loss[-1]
+
+    wild = Trainer(MLP([2, 32, 1], seed=0), Xtr, ytr, lr=1e4, batch_size=1)
+    assert len(play_frames(wild, grid, n_frames=10, steps_per_frame=20)) < 10
+    assert wild.divergence is not None

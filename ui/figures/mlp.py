@@ -1,0 +1,380 @@
+"""Figures of the MLP playground: boundary images, curves, the network, hidden-unit maps.
+
+Pure functions: arrays in, plotly Figures (or plain data for the animated boundary player) out.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ui.figures.common import base_layout
+from ui.style import BOUNDARY, CLASS_COLOURS, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
+
+Bounds = tuple[float, float, float, float]
+
+MAX_TINT = 0.72  # the most confident cell is 72 % class colour, 28 % white: points stay visible
+TRAIN_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x")
+
+
+def _rgb(hex_colour: str) -> np.ndarray:
+    h = hex_colour.lstrip("#")
+    return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float64)
+
+
+def confidence(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Winning class and how sure: 0 at the uniform guess 1/k, 1 at certainty.
+
+    Parameters
+    ----------
+    probs : (n, k) class probabilities.
+
+    Returns
+    -------
+    (n,) class indices, (n,) confidence in [0, 1].
+    """
+    k = probs.shape[1]
+    winner = np.argmax(probs, axis=1)
+    top = probs[np.arange(len(probs)), winner]
+    return winner, np.clip((top - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
+
+
+def boundary_rgb(probs: np.ndarray, resolution: int) -> np.ndarray:
+    """The decision map as an image: one colour per class, confidence as intensity.
+
+    Parameters
+    ----------
+    probs : (resolution², k) class probabilities over the grid, row by row from the bottom.
+
+    Returns
+    -------
+    (resolution, resolution, 3) uint8 RGB, row 0 at the top (as images are stored).
+    """
+    winner, conf = confidence(probs)
+    palette = np.array([_rgb(class_colour(c)) for c in range(probs.shape[1])])
+    t = (MAX_TINT * conf)[:, None]
+    rgb = (1 - t) * 255.0 + t * palette[winner]
+    img = rgb.reshape(resolution, resolution, 3)[::-1]
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def encode_image(img: np.ndarray) -> str:
+    """(h, w, 3) uint8 -> base64 of the raw bytes, for the browser's ImageData."""
+    return base64.b64encode(np.ascontiguousarray(img).tobytes()).decode("ascii")
+
+
+def player_points(X: np.ndarray, y: np.ndarray, *, test: bool) -> list[list[float]]:
+    """[[x1, x2, class, is_test], ...] for the player's scatter layer."""
+    return [
+        [round(float(a), 4), round(float(b), 4), int(c), int(test)]
+        for (a, b), c in zip(X, y, strict=True)
+    ]
+
+
+def view_bounds(X: np.ndarray, *, pad: float = 0.15) -> Bounds:
+    """A square view around the points with some room, so the boundary shows where it goes."""
+    lo = X.min(axis=0)
+    hi = X.max(axis=0)
+    centre = (lo + hi) / 2
+    half = max(float(np.max(hi - lo)) / 2, 0.5) * (1 + pad) + 0.1
+    return (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+
+
+# ----------------------------------------------------------------------------- curves
+
+
+def _finite_xy(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[float]]:
+    """Keep only points with finite values: no NaN or infinity ever reaches a chart."""
+    keep = [(a, b) for a, b in zip(x, y, strict=True) if math.isfinite(a) and math.isfinite(b)]
+    return [a for a, _ in keep], [b for _, b in keep]
+
+
+def curves_figure(
+    epochs: Sequence[float],
+    train_loss: Sequence[float],
+    test_loss: Sequence[float],
+    train_acc: Sequence[float],
+    test_acc: Sequence[float],
+    *,
+    height: int = 330,
+) -> go.Figure:
+    """Loss (left) and accuracy (right) against epochs, train solid and test dashed."""
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("loss (cross-entropy)", "accuracy"), horizontal_spacing=0.12
+    )
+    for col, (train, test) in enumerate(((train_loss, test_loss), (train_acc, test_acc)), 1):
+        for values, name, dash, colour in (
+            (train, "train", "solid", BOUNDARY),
+            (test, "test", "dash", POSITIVE),
+        ):
+            xs, ys = _finite_xy(epochs, values)
+            if not xs:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines+markers" if len(xs) < 3 else "lines",
+                    line={"color": colour, "dash": dash, "width": 2.5},
+                    name=name,
+                    legendgroup=name,
+                    showlegend=col == 1,
+                    hovertemplate=f"{name}: %{{y:.4f}} at epoch %{{x:.2f}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+    base_layout(fig, height=height)
+    fig.update_layout(margin={"t": 50}, legend={"y": 1.12, "x": 0.35})
+    fig.update_xaxes(title_text="epoch", rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    return fig
+
+
+# ----------------------------------------------------------------------------- network
+
+
+def _layer_name(layer: int, n_layers: int) -> str:
+    if layer == 0:
+        return "input"
+    return "output" if layer == n_layers - 1 else f"hidden {layer}"
+
+
+def _unit_name(layer: int, unit: int, n_layers: int) -> str:
+    if layer == 0:
+        return f"x{unit + 1}"
+    if layer == n_layers - 1:
+        return f"f{unit + 1}"
+    return f"h{layer},{unit + 1}"
+
+
+def network_figure(
+    params: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    output_label: str = "sigmoid",
+    height: int = 420,
+    max_edges: int = 800,
+) -> go.Figure:
+    """The network: units as circles, every edge coloured by its weight's sign and sized by |w|.
+
+    Hovering an edge's middle shows its weight; hovering a unit shows its bias. A big network
+    draws only its ``max_edges`` strongest edges (the title says so): thousands of faint lines
+    would hide the ones that matter and slow the browser down.
+    """
+    sizes = [params[0][0].shape[0], *(W.shape[1] for W, _ in params)]
+    n_layers = len(sizes)
+    tallest = max(sizes)
+    pos = [
+        np.column_stack([np.full(m, float(layer)), (np.arange(m) - (m - 1) / 2) * (1.0 / 1.0)])
+        for layer, m in enumerate(sizes)
+    ]
+    wmax = max(float(np.max(np.abs(W))) for W, _ in params) or 1.0
+    n_edges = sum(W.size for W, _ in params)
+    threshold = -1.0
+    if n_edges > max_edges:
+        strengths = np.concatenate([np.abs(W).ravel() for W, _ in params])
+        threshold = float(np.partition(strengths, n_edges - max_edges)[n_edges - max_edges])
+    fig = go.Figure()
+    # Edges grouped by sign and thickness class: a few traces instead of thousands.
+    n_bins = 5
+    buckets: dict[tuple[int, int], tuple[list, list]] = {}
+    mid_x, mid_y, mid_text, mid_colour = [], [], [], []
+    for layer, (W, _) in enumerate(params):
+        a, b = pos[layer], pos[layer + 1]
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                w = float(W[i, j])
+                if abs(w) < threshold:
+                    continue
+                strength = abs(w) / wmax
+                key = (int(w >= 0), min(int(strength * n_bins), n_bins - 1))
+                xs, ys = buckets.setdefault(key, ([], []))
+                xs.extend([a[i, 0], b[j, 0], None])
+                ys.extend([a[i, 1], b[j, 1], None])
+                mid_x.append((a[i, 0] + b[j, 0]) / 2)
+                mid_y.append((a[i, 1] + b[j, 1]) / 2)
+                mid_text.append(
+                    f"{_unit_name(layer, i, n_layers)} → {_unit_name(layer + 1, j, n_layers)}"
+                    f"<br>w = {w:.4g}"
+                )
+                mid_colour.append(w)
+    for (positive, bin_), (xs, ys) in sorted(buckets.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={
+                    "color": rgba(
+                        POSITIVE if positive else NEGATIVE, 0.25 + 0.6 * (bin_ + 1) / n_bins
+                    ),
+                    "width": 0.6 + 5.0 * (bin_ + 1) / n_bins,
+                },
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=mid_x,
+            y=mid_y,
+            mode="markers",
+            marker={"size": 9, "color": "rgba(0,0,0,0)"},
+            text=mid_text,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="weights",
+        )
+    )
+    node_x, node_y, node_text, node_colour = [], [], [], []
+    for layer, p in enumerate(pos):
+        for unit, (x, y_) in enumerate(p):
+            node_x.append(x)
+            node_y.append(y_)
+            name = _unit_name(layer, unit, n_layers)
+            if layer == 0:
+                node_text.append(f"input {name}")
+                node_colour.append("#EEF2F7")
+            else:
+                bias = float(params[layer - 1][1][unit])
+                node_text.append(f"{name}<br>b = {bias:.4g}")
+                node_colour.append("white")
+    fig.add_trace(
+        go.Scatter(
+            x=node_x,
+            y=node_y,
+            mode="markers",
+            marker={
+                "size": 15 if tallest <= 16 else 9,
+                "color": node_colour,
+                "line": {"color": BOUNDARY, "width": 1.5},
+            },
+            text=node_text,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="units",
+        )
+    )
+    for layer, m in enumerate(sizes):
+        label = _layer_name(layer, n_layers)
+        if layer == n_layers - 1:
+            label += f" ({output_label})"
+        fig.add_annotation(
+            x=layer,
+            y=(tallest - 1) / 2 + 0.9,
+            text=f"{label}<br><span style='color:{MUTED}'>{m} unit{'s' if m != 1 else ''}</span>",
+            showarrow=False,
+            font={"size": 12},
+        )
+    base_layout(fig, height=height)
+    if threshold >= 0:
+        fig.add_annotation(
+            x=(n_layers - 1) / 2,
+            y=-(tallest - 1) / 2 - 0.6,
+            text=f"the {max_edges} strongest of {n_edges} weights",
+            showarrow=False,
+            font={"size": 11, "color": MUTED},
+        )
+    fig.update_xaxes(visible=False, range=[-0.4, n_layers - 0.6])
+    fig.update_yaxes(visible=False, range=[-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 1.6])
+    fig.update_layout(hovermode="closest", hoverdistance=12)
+    return fig
+
+
+# ----------------------------------------------------------------------------- unit maps
+
+ACTIVATION_RANGE = {"relu": None, "sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+UNIT_SCALE = [[0.0, NEGATIVE], [0.5, "#F7F7F7"], [1.0, POSITIVE]]
+
+
+def unit_maps_figure(
+    maps: Sequence[np.ndarray],
+    bounds: Bounds,
+    *,
+    activation: str,
+    max_per_layer: int = 12,
+) -> go.Figure:
+    """For every hidden unit, its output over the input plane.
+
+    Parameters
+    ----------
+    maps : one (r, r, m_l) array per hidden layer: unit j's output at grid cell (row, col),
+        rows from the bottom of the view.
+    """
+    n_rows = len(maps)
+    n_cols = min(max(m.shape[2] for m in maps), max_per_layer)
+    fig = make_subplots(
+        rows=n_rows,
+        cols=n_cols,
+        horizontal_spacing=0.012,
+        vertical_spacing=0.05 if n_rows > 1 else 0.0,
+        row_titles=[f"layer {i + 1}" for i in range(n_rows)],
+    )
+    fixed = ACTIVATION_RANGE.get(activation)
+    x0, x1, y0, y1 = bounds
+    for row, grid in enumerate(maps, 1):
+        r = grid.shape[0]
+        xs = np.linspace(x0, x1, r)
+        ys = np.linspace(y0, y1, r)
+        if fixed is None:  # ReLU: from 0 to the layer's largest output, white at 0
+            top = float(np.max(grid)) or 1.0
+            zmin, zmax = -top, top
+        else:
+            zmin, zmax = fixed
+        for unit in range(min(grid.shape[2], n_cols)):
+            fig.add_trace(
+                go.Heatmap(
+                    x=xs,
+                    y=ys,
+                    z=np.round(grid[:, :, unit], 3),
+                    zmin=zmin,
+                    zmax=zmax,
+                    colorscale=UNIT_SCALE,
+                    showscale=False,
+                    hovertemplate=(
+                        f"h{row},{unit + 1}(x₁=%{{x:.2f}}, x₂=%{{y:.2f}})"
+                        " = %{z:.3f}<extra></extra>"
+                    ),
+                ),
+                row=row,
+                col=unit + 1,
+            )
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, constrain="domain")
+    cell = max(42, min(90, 900 // n_cols))
+    base_layout(fig, height=int(n_rows * (cell + 18) + 20))
+    fig.update_layout(margin={"l": 10, "r": 60, "t": 10, "b": 10})
+    return fig
+
+
+# ----------------------------------------------------------------------------- quiz
+
+
+def probability_bars(probs: Sequence[float], *, highlight: int | None = None) -> go.Figure:
+    """The quiz's output probabilities over classes 1..k as bars."""
+    k = len(probs)
+    colours = [CLASS_COLOURS[0] if i != highlight else CLASS_COLOURS[1] for i in range(k)]
+    fig = go.Figure(
+        go.Bar(
+            x=[f"class {i + 1}" for i in range(k)],
+            y=list(probs),
+            marker_color=colours,
+            text=[f"{p:g}" for p in probs],
+            textposition="outside",
+            hovertemplate="%{x}: p = %{y}<extra></extra>",
+        )
+    )
+    base_layout(fig, height=260)
+    fig.update_layout(width=520)
+    fig.update_yaxes(range=[0, 1.05], title_text="p")
+    return fig
+
+
+def train_symbols(k: int) -> list[str]:
+    return [TRAIN_SYMBOLS[c % len(TRAIN_SYMBOLS)] for c in range(k)]
