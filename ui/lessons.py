@@ -32,6 +32,15 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "Training",
+        "lessons/sgd.py",
+        "Gradient descent",
+        ":material/trending_down:",
+        "Race full-batch GD, minibatch and single-sample SGD down a loss surface; count epochs "
+        "and iterations; push the learning rate until it diverges.",
+        "sgd",
+    ),
+    Lesson(
+        "Training",
         "lessons/backprop.py",
         "Backpropagation",
         ":material/account_tree:",
