@@ -159,7 +159,7 @@ def preset_buttons() -> None:
 # -- sections --------------------------------------------------------------------------------------
 
 
-def epochs_vs_iterations(runs: dict[str, Trajectory], n: int, b: int, epochs: int) -> None:
+def epochs_vs_iterations(n: int, b: int, epochs: int) -> None:
     per = iterations_per_epoch(n, b)
     sizes = [b] * (n // b) + ([n % b] if n % b else [])
     shown = ", ".join(str(s) for s in sizes[:8]) + (", …" if len(sizes) > 8 else "")
@@ -168,8 +168,17 @@ def epochs_vs_iterations(runs: dict[str, Trajectory], n: int, b: int, epochs: in
         f"With batches of b = {b}, one epoch is cut into batches of {shown} points: "
         f"**⌈n / b⌉ = ⌈{n}/{b}⌉ = {per} iterations per epoch**. In {epochs} epoch"
         f"{'s' if epochs > 1 else ''} every method sees each point {epochs} time"
-        f"{'s' if epochs > 1 else ''}, but makes a very different number of updates:"
+        f"{'s' if epochs > 1 else ''}, but makes a very different number of updates "
+        "(table below)."
     )
+    st.markdown(
+        "Plotted against **epochs**, the small batches race ahead: they update many times per "
+        "pass. Against **iterations**, full-batch GD's steps are the best aimed: each one uses "
+        "the exact gradient, where a small batch only estimates it (the zig-zag)."
+    )
+
+
+def iterations_table(runs: dict[str, Trajectory]) -> None:
     rows = []
     for key in METHODS:
         t = runs[key]
@@ -263,7 +272,8 @@ def descent_section() -> None:
             key=P + "curve", config={"displayModeBar": False},
         )  # fmt: skip
     with c2:
-        epochs_vs_iterations(runs, n, b, epochs)
+        epochs_vs_iterations(n, b, epochs)
+    iterations_table(runs)
     st.markdown(
         "The lecture's note: *the algorithm is described as iterations, each sampling a batch. "
         "In practice we run in epochs; in each epoch we randomly partition the training data "

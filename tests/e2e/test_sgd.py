@@ -29,7 +29,9 @@ def test_move_the_learning_rate_and_see_the_runs(page: Page) -> None:
     expect(legend).to_contain_text("Minibatch SGD (b = 10)")
     expect(legend).to_contain_text("Single-sample SGD")
     expect(lr_slider(page)).to_have_attribute("aria-valuetext", "0.5")
+    page.set_viewport_size({"width": 1440, "height": 2600})
     screenshot(page, "sgd")
+    page.set_viewport_size({"width": 1440, "height": 1000})
 
     # Learning rate up by keyboard, one notch at a time, until the runs diverge.
     thumb = lr_slider(page)

@@ -14,7 +14,8 @@ from ui.style import BOUNDARY, MUTED, class_colour
 
 # One colour per way of descending, on both charts (none of them a class colour).
 METHOD_COLOURS = {"gd": BOUNDARY, "minibatch": "#009E73", "sgd": "#D55E00"}
-METHOD_WIDTHS = {"gd": 3.0, "minibatch": 2.0, "sgd": 1.2}
+METHOD_WIDTHS = {"gd": 3.0, "minibatch": 2.0, "sgd": 1.0}
+METHOD_OPACITY = {"gd": 1.0, "minibatch": 1.0, "sgd": 0.75}  # the noisiest path recedes a bit
 MAX_DRAWN = 1500  # points per trajectory sent to the browser; more adds nothing visible
 # Light, monochrome background so the three coloured paths stand out.
 SURFACE_SCALE = [[0.0, "#FFFFFF"], [0.5, "#DCE4EF"], [1.0, "#8FA3C0"]]
@@ -59,7 +60,7 @@ def surface_figure(
     *,
     w_star: np.ndarray,
     bounds: Bounds,
-    height: int = 560,
+    height: int = 500,
 ) -> go.Figure:
     """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory."""
     fig = go.Figure()
@@ -100,6 +101,7 @@ def surface_figure(
                 mode="lines+markers" if len(idx) <= 60 else "lines",
                 line={"color": METHOD_COLOURS[key], "width": METHOD_WIDTHS[key]},
                 marker={"size": 6, "color": METHOD_COLOURS[key]},
+                opacity=METHOD_OPACITY[key],
                 name=_label(t),
                 customdata=np.column_stack([idx, t.epochs[idx], t.losses[idx]]),
                 hovertemplate=(
@@ -154,10 +156,14 @@ def surface_figure(
     )
     base_layout(fig, height=height)
     fig.update_layout(legend={"y": 1.01, "font": {"size": 13}}, margin={"t": 30})
-    fig.update_xaxes(title="w₁", range=list(bounds[:2]), showgrid=False, zeroline=False)
+    # Equal scales on both axes (the gradient is then drawn at right angles to the contours);
+    # "domain" shrinks the plot to the view instead of widening the view with blank margins.
+    fig.update_xaxes(
+        title="w₁", range=list(bounds[:2]), showgrid=False, zeroline=False, constrain="domain"
+    )
     fig.update_yaxes(
         title="w₂", range=list(bounds[2:]), showgrid=False, zeroline=False,
-        scaleanchor="x", scaleratio=1,
+        scaleanchor="x", scaleratio=1, constrain="domain",
     )  # fmt: skip
     return fig
 
@@ -193,22 +199,28 @@ def loss_curve_figure(
                 ),
             )
         )
-    fig.add_hline(
-        y=best, line={"color": MUTED, "dash": "dot"},
-        annotation_text=f"minimum L(w*) = {best:.3f}", annotation_position="bottom right",
+    # Annotations on a log axis are placed by log10 of the value (plotly's convention).
+    fig.add_hline(y=best, line={"color": MUTED, "dash": "dot"})
+    fig.add_annotation(
+        x=1, xref="paper", y=np.log10(best), yanchor="bottom", xanchor="right", showarrow=False,
+        text=f"minimum L(w*) = {best:.3f}", font={"color": MUTED},
     )  # fmt: skip
+    top = max(float(t.losses.max()) for t in runs.values()) if runs else best
     if limit is not None:
-        fig.add_hline(
-            y=limit, line={"color": METHOD_COLOURS["sgd"], "dash": "dash", "width": 1},
-            annotation_text="divergence: a run stops above this",
-            annotation_position="top left",
+        top = max(top, limit)
+        fig.add_hline(y=limit, line={"color": METHOD_COLOURS["sgd"], "dash": "dash", "width": 1})
+        fig.add_annotation(
+            x=0, xref="paper", y=np.log10(limit), yanchor="bottom", xanchor="left",
+            showarrow=False, text="divergence: a run stops above this",
+            font={"color": METHOD_COLOURS["sgd"]},
         )  # fmt: skip
     base_layout(fig, height=height)
     fig.update_xaxes(
         title="epochs (passes over the data)" if x_axis == "epochs" else "iterations (updates)",
         type="linear" if x_axis == "epochs" else "log",
     )
-    fig.update_yaxes(title="loss L on all the data", type="log")
+    ticks = [v for v in LOSS_TICKS if best * 0.8 <= v <= top * 1.25]
+    fig.update_yaxes(title="loss L on all the data", type="log", tickvals=ticks)
     return fig
 
 
