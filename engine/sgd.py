@@ -25,6 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from engine.activations import sigmoid
+from engine.losses import binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad
+
 Array = NDArray[np.float64]
 Labels = NDArray[np.int64]
 
@@ -77,15 +80,6 @@ def make_data(n: int = 100) -> tuple[Array, Labels]:
 # -- the model: loss and gradient ---------------------------------------------------------------
 
 
-def _softplus(z: Array) -> Array:
-    return np.logaddexp(0.0, z)
-
-
-def _sigmoid(z: Array) -> Array:
-    # σ(z) = (1 + tanh(z/2)) / 2: one ufunc, no overflow for any z (the SGD loop calls it often).
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
 def losses_at(W: ArrayLike, X: ArrayLike, y: ArrayLike) -> Array:
     """Mean binary cross-entropy of the model at many weight vectors at once.
 
@@ -103,7 +97,10 @@ def losses_at(W: ArrayLike, X: ArrayLike, y: ArrayLike) -> Array:
     W_arr = np.asarray(W, dtype=np.float64)
     X_arr, y_arr = _check_data(X, y)
     Z = W_arr @ X_arr.T  # (..., n)
-    return np.mean(_softplus(Z) - y_arr * Z, axis=-1)
+    per_point = binary_cross_entropy_with_logits(
+        Z, np.broadcast_to(y_arr, Z.shape), reduction="none"
+    )
+    return np.mean(per_point, axis=-1)
 
 
 def loss(w: ArrayLike, X: ArrayLike, y: ArrayLike) -> float:
@@ -115,14 +112,15 @@ def gradient(w: ArrayLike, X: ArrayLike, y: ArrayLike) -> Array:
     """∂L/∂w = (1/n) Σ (σ(⟨w, x⟩) − y) x, shape (2,)."""
     w_arr = _check_w(w)
     X_arr, y_arr = _check_data(X, y)
-    return X_arr.T @ (_sigmoid(X_arr @ w_arr) - y_arr) / len(y_arr)
+    # ∂ℓ/∂z = σ(z) − y per point, and ∂z/∂w = x.
+    return X_arr.T @ binary_cross_entropy_with_logits_grad(X_arr @ w_arr, y_arr) / len(y_arr)
 
 
 def hessian(w: ArrayLike, X: ArrayLike, y: ArrayLike) -> Array:
     """∂²L/∂w² = (1/n) Σ σ'(⟨w, x⟩) x xᵀ, shape (2, 2)."""
     w_arr = _check_w(w)
     X_arr, _ = _check_data(X, y)
-    p = _sigmoid(X_arr @ w_arr)
+    p = np.asarray(sigmoid(X_arr @ w_arr))
     return (X_arr * (p * (1 - p))[:, None]).T @ X_arr / len(X_arr)
 
 
@@ -269,7 +267,7 @@ def run(
             epoch_path = []
             for start, end in zip([0, *ends[:-1]], ends, strict=True):
                 Xb, yb = Xe[start:end], ye[start:end]
-                w = w - (lr / (end - start)) * ((_sigmoid(Xb @ w) - yb) @ Xb)
+                w = w - (lr / (end - start)) * ((sigmoid(Xb @ w) - yb) @ Xb)
                 epoch_path.append(w)
                 if not _inside(w):
                     break
