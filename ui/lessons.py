@@ -32,6 +32,15 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "Training",
+        "lessons/loss.py",
+        "Loss functions",
+        ":material/functions:",
+        "Turn scores into probabilities with softmax, read off the cross-entropy, and see why "
+        "classification does not use the squared loss.",
+        "loss",
+    ),
+    Lesson(
+        "Training",
         "lessons/sgd.py",
         "Gradient descent",
         ":material/trending_down:",
