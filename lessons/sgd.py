@@ -245,9 +245,17 @@ def descent_section() -> None:
     X, y, w_star, best, critical = surface_data(n)
     start_loss = loss(w0, X, y)
     runs = runs_for(n, w0, lr, b, epochs, seed, sampling)
-    bounds = view_bounds(np.array(w0), w_star)
     with right:
         preset_buttons()
+        zoom = st.toggle(
+            "Zoom out to the whole runs", key=P + "zoom",
+            help="By default the view frames the start and the minimum; a run that diverges "
+            "leaves it. Zoom out to follow it.",
+        )  # fmt: skip
+        framed = [np.array(w0), w_star]
+        if zoom:
+            framed += [t.weights for t in runs.values()]
+        bounds = view_bounds(np.vstack(framed))
         w1, w2, Z = surface_grid(n, tuple(round(v, 6) for v in bounds))
         st.plotly_chart(
             surface_figure(w1, w2, Z, runs, w_star=w_star, bounds=bounds),

@@ -24,14 +24,13 @@ LOSS_TICKS = (0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 15, 20, 30, 50)
 Bounds = tuple[float, float, float, float]
 
 
-def view_bounds(
-    w0: np.ndarray, w_star: np.ndarray, *, aspect: float = 1.6, min_half: float = 1.5
-) -> Bounds:
-    """A view around the start and the minimum, ``aspect`` times wider (w₁) than tall (w₂), so
-    that with equal scales on both axes it fills a wide chart."""
-    points = np.array([w0, w_star], dtype=float)
-    centre = points.mean(axis=0)
-    spread = np.abs(points - centre).max(axis=0) * 1.4 + 0.6
+def view_bounds(points: np.ndarray, *, aspect: float = 1.6, min_half: float = 1.5) -> Bounds:
+    """A view around the given weight vectors (m, 2), ``aspect`` times wider (w₁) than tall (w₂),
+    so that with equal scales on both axes it fills a wide chart."""
+    points = np.asarray(points, dtype=float)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    centre = (lo + hi) / 2
+    spread = (hi - lo) / 2 * 1.4 + 0.6
     half_h = max(float(spread[1]), float(spread[0]) / aspect, min_half)
     half_w = half_h * aspect
     return (centre[0] - half_w, centre[0] + half_w, centre[1] - half_h, centre[1] + half_h)
@@ -60,7 +59,7 @@ def surface_figure(
     *,
     w_star: np.ndarray,
     bounds: Bounds,
-    height: int = 500,
+    height: int = 470,
 ) -> go.Figure:
     """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory."""
     fig = go.Figure()
