@@ -171,3 +171,25 @@ def test_quiz_feedback(run_page):
     at.button(key="sgd_quiz_lr_check").click()
     rerun(at)
     assert any("The answer is B. A smaller learning rate" in e.value for e in at.error)
+
+
+def test_zoom_out_frames_a_diverging_run(run_page):
+    at = run_page(PAGE)
+    at.button(key="sgd_preset_50").click()
+    rerun(at)
+
+    def outside(at) -> int:
+        layout = figure(at, "sgd_surface")["layout"]
+        (x0, x1), (y0, y1) = layout["xaxis"]["range"], layout["yaxis"]["range"]
+        pts = [
+            (x, y)
+            for t in traces(at).values()
+            if t.get("mode") in ("lines", "lines+markers")  # the three runs
+            for x, y in zip(t["x"], t["y"], strict=True)
+        ]
+        return sum(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in pts)
+
+    assert outside(at) > 0  # the runs leave the default view
+    at.toggle(key="sgd_zoom").set_value(True)
+    rerun(at)
+    assert outside(at) == 0
