@@ -199,7 +199,8 @@ def bce_section() -> None:
     )
     pp, yy = f"{case.p:.2f}", case.y
     st.latex(
-        rf"\ell = -y \log p - (1 - y) \log(1 - p) = -{yy} \log {pp} - (1 - {yy}) \log(1 - {pp})"
+        rf"\ell = -y \log p - (1 - y) \log(1 - p) = -{yy} \cdot \log {pp} - (1 - {yy}) \cdot "
+        rf"\log(1 - {pp})"
         rf" = {case.bce:.4f}"
     )
     if yy == 1:

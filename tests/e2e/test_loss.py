@@ -60,6 +60,17 @@ def test_binary_cross_entropy_and_squared_loss_tabs(page: Page) -> None:
     page.get_by_role("tab", name="Binary cross-entropy").click()
     wait_idle(page)
     expect(page.get_by_text("Both ways give the same number")).to_be_visible()
+    p_thumb = (
+        page.get_by_test_id("stSlider").filter(has_text="Network output p").get_by_role("slider")
+    )
+    p_thumb.focus()
+    for _ in range(40):  # 0.70 → 0.30
+        p_thumb.press("ArrowLeft")
+    wait_idle(page)
+    expect(p_thumb).to_have_attribute("aria-valuetext", "0.30")
+    expect(page.get_by_test_id("stPlotlyChart").filter(visible=True).first).to_be_visible()
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    screenshot(page, "loss_bce")
     page.get_by_role("tab", name="Why not squared loss?").click()
     wait_idle(page)
     expect(

@@ -59,7 +59,7 @@ def surface_figure(
     *,
     w_star: np.ndarray,
     bounds: Bounds,
-    height: int = 470,
+    height: int = 540,
 ) -> go.Figure:
     """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory."""
     fig = go.Figure()
@@ -199,10 +199,12 @@ def loss_curve_figure(
             )
         )
     # Annotations on a log axis are placed by log10 of the value (plotly's convention).
-    fig.add_hline(y=best, line={"color": MUTED, "dash": "dot"})
-    fig.add_annotation(
-        x=1, xref="paper", y=np.log10(best), yanchor="bottom", xanchor="right", showarrow=False,
-        text=f"minimum L(w*) = {best:.3f}", font={"color": MUTED},
+    fig.add_hline(y=best, line={"color": MUTED, "dash": "dot", "width": 2})
+    fig.add_trace(  # the line's legend entry (an hline has none)
+        go.Scatter(
+            x=[None], y=[None], mode="lines", name=f"minimum L(w*) = {best:.3f}",
+            line={"color": MUTED, "dash": "dot", "width": 2},
+        )
     )  # fmt: skip
     top = max(float(t.losses.max()) for t in runs.values()) if runs else best
     if limit is not None:
@@ -215,7 +217,9 @@ def loss_curve_figure(
         )  # fmt: skip
     base_layout(fig, height=height)
     fig.update_xaxes(
-        title="epochs (passes over the data)" if x_axis == "epochs" else "iterations (updates)",
+        title="epochs (passes over the data)"
+        if x_axis == "epochs"
+        else "iterations (updates, log scale)",
         type="linear" if x_axis == "epochs" else "log",
     )
     ticks = [v for v in LOSS_TICKS if best * 0.8 <= v <= top * 1.25]
