@@ -101,6 +101,11 @@ def set_lr(value: float) -> None:
     st.session_state[P + "lr"] = value
 
 
+def restore_defaults() -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state[P + key] = value
+
+
 def reset_start() -> None:
     st.session_state[P + "w1"], st.session_state[P + "w2"] = DEFAULT_START
 
@@ -242,9 +247,15 @@ def descent_section() -> None:
         lr, b, epochs = descent_controls()
         with st.expander("Data, seed, batches, start"):
             n, seed, sampling, w0 = data_controls()
-    X, y, w_star, best, critical = surface_data(n)
-    start_loss = loss(w0, X, y)
-    runs = runs_for(n, w0, lr, b, epochs, seed, sampling)
+    try:
+        X, y, w_star, best, critical = surface_data(n)
+        start_loss = loss(w0, X, y)
+        runs = runs_for(n, w0, lr, b, epochs, seed, sampling)
+    except ValueError as err:  # only reachable with hand-edited state; say so, offer a way back
+        with right:
+            st.error(f"{err}")
+            st.button("Back to the defaults", key=P + "recover", on_click=restore_defaults)
+        return
     with right:
         preset_buttons()
         zoom = st.toggle(

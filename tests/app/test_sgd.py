@@ -6,6 +6,10 @@ import base64
 import json
 
 import numpy as np
+from streamlit.testing.v1 import AppTest
+
+import engine.sgd
+from tests.app.conftest import ROOT
 
 PAGE = "lessons/sgd.py"
 
@@ -118,10 +122,6 @@ def test_seed_changes_the_stochastic_runs_only(run_page):
 
 
 def test_settings_from_the_url(run_page):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.app.conftest import ROOT
-
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params.update({"sgd_lr": "2", "sgd_batch": "25", "sgd_seed": "7", "sgd_n": "50"})
     rerun(at)
@@ -132,10 +132,6 @@ def test_settings_from_the_url(run_page):
 
 
 def test_nonsense_in_the_url_falls_back_to_defaults(run_page):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.app.conftest import ROOT
-
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params.update({"sgd_lr": "banana", "sgd_batch": "9999", "sgd_seed": "-3"})
     rerun(at)
@@ -195,3 +191,18 @@ def test_zoom_out_frames_a_diverging_run(run_page):
     at.toggle(key="sgd_zoom").set_value(True)
     rerun(at)
     assert outside(at) == 0
+
+
+def test_an_engine_error_is_shown_with_a_way_back(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ValueError("The learning rate must be a number in (0, 100].")
+
+    monkeypatch.setattr(engine.sgd, "compare", refuse)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params["sgd_seed"] = "424242"  # settings no earlier test has cached
+    rerun(at)
+    assert any("The learning rate must be a number" in e.value for e in at.error)
+    assert not at.get("plotly_chart")  # no chart drawn from a failed run
+    at.button(key="sgd_recover").click()
+    rerun(at)
+    assert at.session_state["sgd_seed"] == 0
