@@ -20,7 +20,7 @@ Both are available (``sampling="partition" | "sample"``).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -209,6 +209,19 @@ class Trajectory:
     @property
     def iterations(self) -> int:
         return len(self.weights) - 1
+
+    def until(self, epoch: float) -> Trajectory:
+        """The run as it was after ``epoch`` epochs (fractions allowed): the iterations done by
+        then, w₀ always included."""
+        if not math.isfinite(epoch) or epoch < 0:
+            raise ValueError("The epoch to show must be a number ≥ 0.")
+        keep = max(1, int(np.searchsorted(self.epochs, epoch + 1e-9, side="right")))
+        done = keep == len(self.weights)  # a divergence shows only once it has happened
+        return replace(
+            self, weights=self.weights[:keep], losses=self.losses[:keep],
+            epochs=self.epochs[:keep], diverged=self.diverged and done,
+            diverged_at=self.diverged_at if done else None,
+        )  # fmt: skip
 
     @property
     def loss_rises(self) -> int:

@@ -106,6 +106,10 @@ def restore_defaults() -> None:
         st.session_state[P + key] = value
 
 
+def show_whole_runs() -> None:
+    st.session_state[P + "upto"] = float(st.session_state[P + "epochs"])
+
+
 def reset_start() -> None:
     st.session_state[P + "w1"], st.session_state[P + "w2"] = DEFAULT_START
 
@@ -125,8 +129,9 @@ def descent_controls() -> tuple[float, int, int]:
         help="Points averaged per update. Full-batch GD always uses all n, single-sample SGD 1.",
     )  # fmt: skip
     epochs = st.slider(
-        "Epochs (passes over the data)", 1, MAX_EPOCHS, key=P + "epochs", bind="query-params"
-    )
+        "Epochs (passes over the data)", 1, MAX_EPOCHS, key=P + "epochs", bind="query-params",
+        on_change=show_whole_runs,
+    )  # fmt: skip
     return float(lr), int(b), int(epochs)
 
 
@@ -150,6 +155,18 @@ def data_controls() -> tuple[int, int, str, tuple[float, float]]:
     w2 = c2.slider("w₂ at the start", -5.0, 5.0, step=0.5, key=P + "w2", bind="query-params")
     st.button("Back to the default start", key=P + "reset_start", on_click=reset_start)
     return int(n), int(seed), str(sampling), (float(w1), float(w2))
+
+
+def time_control(epochs: int) -> float:
+    """How far into the runs to show, in epochs (all of them by default)."""
+    upto = st.session_state.get(P + "upto")
+    if upto is None or not 0 <= upto <= epochs:
+        st.session_state[P + "upto"] = float(epochs)
+    upto = st.slider(
+        "Show the runs after epoch", 0.0, float(epochs), step=0.1, key=P + "upto",
+        help="Slide back to compare the three after the same number of passes over the data.",
+    )  # fmt: skip
+    return float(upto)
 
 
 def preset_buttons() -> None:
@@ -263,15 +280,21 @@ def descent_section() -> None:
             help="By default the view frames the start and the minimum; a run that diverges "
             "leaves it. Zoom out to follow it.",
         )  # fmt: skip
+        upto = time_control(epochs)
+        shown = {key: t.until(upto) for key, t in runs.items()}
         framed = [np.array(w0), w_star]
         if zoom:
             framed += [t.weights for t in runs.values()]
         bounds = view_bounds(np.vstack(framed))
         w1, w2, Z = surface_grid(n, tuple(round(v, 6) for v in bounds))
         st.plotly_chart(
-            surface_figure(w1, w2, Z, runs, w_star=w_star, bounds=bounds),
+            surface_figure(w1, w2, Z, shown, w_star=w_star, bounds=bounds),
             key=P + "surface", config={"displayModeBar": False},
         )  # fmt: skip
+        done = ", ".join(f"{METHOD_NAMES[key]} {shown[key].iterations}" for key in METHODS)
+        st.caption(
+            f"After {num(upto, digits=2)} epoch{'' if upto == 1 else 's'}, updates made: {done}."
+        )
         divergence_notes(runs, lr, critical, start_loss)
     st.subheader("Epochs vs iterations")
     c1, c2 = st.columns([3, 2], gap="large")
@@ -286,7 +309,7 @@ def descent_section() -> None:
         st.plotly_chart(
             loss_curve_figure(
                 runs, best=best, limit=limit if any_diverged else None,
-                x_axis=x_axis or "epochs",
+                x_axis=x_axis or "epochs", now=upto if upto < epochs else None,
             ),
             key=P + "curve", config={"displayModeBar": False},
         )  # fmt: skip

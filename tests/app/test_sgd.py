@@ -206,3 +206,23 @@ def test_an_engine_error_is_shown_with_a_way_back(monkeypatch):
     at.button(key="sgd_recover").click()
     rerun(at)
     assert at.session_state["sgd_seed"] == 0
+
+
+def test_showing_the_runs_after_one_epoch_counts_updates(run_page):
+    at = run_page(PAGE)
+    assert at.session_state["sgd_upto"] == 5.0
+    at.slider(key="sgd_upto").set_value(1.0)
+    rerun(at)
+    paths = traces(at)
+    assert len(paths["Full-batch GD"]["x"]) == 2
+    assert len(paths["Minibatch SGD (b = 10)"]["x"]) == 11
+    assert len(paths["Single-sample SGD"]["x"]) == 101
+    assert any(
+        "After 1 epoch, updates made: Full-batch GD 1, Minibatch SGD 10, Single-sample SGD 100"
+        in c.value
+        for c in at.caption
+    )
+    assert len(traces(at, "sgd_curve")["Full-batch GD"]["x"]) == 6  # the curves stay whole
+    at.slider(key="sgd_epochs").set_value(8)
+    rerun(at)
+    assert at.session_state["sgd_upto"] == 8.0  # more epochs: show the whole runs again

@@ -290,3 +290,18 @@ def test_bad_data_is_a_readable_error():
         loss([0, 0], X100, Y100[:10])
     with pytest.raises(ValueError, match="shape"):
         loss([0, 0], np.zeros((3, 3)), np.zeros(3))
+
+
+def test_until_an_epoch_keeps_the_iterations_done_by_then():
+    runs = compare(X100, Y100, DEFAULT_START, lr=0.5, batch_size=30, epochs=3, seed=1)
+    for t in runs.values():
+        assert t.until(3).iterations == t.iterations
+        assert t.until(0).iterations == 0
+    assert runs["gd"].until(1.5).iterations == 1  # one full-batch step per epoch
+    assert runs["minibatch"].until(1.5).iterations == 6  # 4 per epoch: 1.5 epochs = 6 updates
+    assert runs["sgd"].until(1.5).iterations == 150
+    half = runs["sgd"].until(0.5)
+    np.testing.assert_array_equal(half.weights, runs["sgd"].weights[:51])
+    assert half.epochs[-1] == 0.5
+    with pytest.raises(ValueError, match="epoch"):
+        runs["gd"].until(-1)

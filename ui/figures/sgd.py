@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from engine.sgd import METHOD_NAMES, Trajectory
 from ui.figures.common import base_layout
-from ui.style import BOUNDARY, MUTED, class_colour
+from ui.style import BOUNDARY, HIGHLIGHT, MUTED, class_colour
 
 # One colour per way of descending, on both charts (none of them a class colour).
 METHOD_COLOURS = {"gd": BOUNDARY, "minibatch": "#009E73", "sgd": "#D55E00"}
@@ -173,10 +173,14 @@ def loss_curve_figure(
     best: float,
     limit: float | None = None,
     x_axis: str = "epochs",
+    now: float | None = None,
     height: int = 340,
 ) -> go.Figure:
-    """Full-data loss after every iteration, against epochs or iterations (log loss axis)."""
+    """Full-data loss after every iteration, against epochs or iterations (log loss axis);
+    ``now`` marks an epoch with a vertical line (on the epochs axis)."""
     fig = go.Figure()
+    if now is not None and x_axis == "epochs":
+        fig.add_vline(x=now, line={"color": HIGHLIGHT, "width": 2})
     for key in ("sgd", "minibatch", "gd"):
         if key not in runs:
             continue
