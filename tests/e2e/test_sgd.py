@@ -47,7 +47,21 @@ def test_move_the_learning_rate_and_see_the_runs(page: Page) -> None:
     assert_no_exception(page)
     screenshot(page, "sgd_diverging")
 
+    # Back to one epoch: every method has seen each point once, with very different updates.
     click_button(page, "Good (α = 0.5)")
+    upto = page.get_by_test_id("stSlider").filter(has_text="Show the runs after epoch")
+    upto = upto.get_by_role("slider")
+    upto.focus()
+    for _ in range(40):  # 5.0 → 1.0 in steps of 0.1
+        upto.press("ArrowLeft")
+    wait_idle(page)
+    expect(
+        page.get_by_text(
+            "After 1 epoch, updates made: Full-batch GD 1, Minibatch SGD 10, Single-sample SGD 100"
+        )
+    ).to_be_visible()
+    screenshot(page, "sgd_one_epoch")
+
     expect(thumb).to_have_attribute("aria-valuetext", "0.5")
     expect(page.get_by_text("diverged at iteration")).to_have_count(0)
     assert_no_exception(page)

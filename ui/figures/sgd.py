@@ -162,7 +162,7 @@ def surface_figure(
     )
     fig.update_yaxes(
         title="w₂", range=list(bounds[2:]), showgrid=False, zeroline=False,
-        scaleanchor="x", scaleratio=1, constrain="domain",
+        scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top",
     )  # fmt: skip
     return fig
 
