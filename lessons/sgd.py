@@ -14,6 +14,7 @@ from engine.sgd import (
     MAX_EPOCHS,
     METHOD_NAMES,
     METHODS,
+    W_LIMIT,
     Trajectory,
     compare,
     critical_learning_rate,
@@ -226,11 +227,17 @@ def divergence_notes(
     diverged = [t for t in runs.values() if t.diverged]
     limit = DIVERGE_FACTOR * max(start_loss, math.log(2))
     for t in diverged:
+        if t.losses[-1] > limit:
+            base = "the starting loss" if start_loss >= math.log(2) else "log 2"
+            why = (
+                f"the loss reached {t.losses[-1]:.3g}, above the stop line L = {limit:.3g} "
+                f"({DIVERGE_FACTOR:g} × {base})"
+            )
+        else:
+            why = f"a weight left the box |w| ≤ {W_LIMIT:g}"
         st.error(
             f"**{METHOD_NAMES[t.method]} diverged** at iteration {t.diverged_at} "
-            f"(epoch {t.epochs[-1]:.2f}): the loss reached {t.losses[-1]:.3g}, above "
-            f"{DIVERGE_FACTOR:g} × the start ({limit:.3g}), or a weight left the box "
-            "|w| ≤ 50, so the run was stopped there (✕ on the chart).",
+            f"(epoch {t.epochs[-1]:.2f}): {why}, so the run was stopped there (✕ on the chart).",
             icon=":material/trending_up:",
         )
     if diverged:

@@ -81,6 +81,7 @@ def test_large_learning_rate_diverges_with_an_explanation_and_finite_charts(run_
     assert at.session_state["sgd_lr"] == 50.0
     errors = " ".join(e.value for e in at.error)
     assert "Single-sample SGD diverged" in errors and "Minibatch SGD diverged" in errors
+    assert "above the stop line L = 12.8 (4 × the starting loss)" in errors
     assert any("Make α smaller" in m.value for m in at.markdown)
     for key in ("sgd_surface", "sgd_curve"):
         for trace in traces(at, key).values():
