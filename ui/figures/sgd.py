@@ -59,7 +59,7 @@ def surface_figure(
     *,
     w_star: np.ndarray,
     bounds: Bounds,
-    height: int = 540,
+    height: int = 480,
 ) -> go.Figure:
     """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory."""
     fig = go.Figure()
@@ -80,7 +80,9 @@ def surface_figure(
                 "tickvals": np.log10(ticks).tolist(),
                 "ticktext": [f"{v:g}" for v in ticks],
                 "thickness": 12,
-                "len": 0.8,
+                "len": 0.75,
+                "y": 1,  # beside the plot, which is pinned to the top of the figure
+                "yanchor": "top",
             },
             hovertemplate="w₁ = %{x:.2f}<br>w₂ = %{y:.2f}<br>L = %{customdata:.3f}<extra></extra>",
             name="loss surface",
