@@ -48,6 +48,24 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "Training",
+        "lessons/loss.py",
+        "Loss functions",
+        ":material/functions:",
+        "Turn scores into probabilities with softmax, read off the cross-entropy, and see why "
+        "classification does not use the squared loss.",
+        "loss",
+    ),
+    Lesson(
+        "Training",
+        "lessons/sgd.py",
+        "Gradient descent",
+        ":material/trending_down:",
+        "Race full-batch GD, minibatch and single-sample SGD down a loss surface; count epochs "
+        "and iterations; push the learning rate until it diverges.",
+        "sgd",
+    ),
+    Lesson(
+        "Training",
         "lessons/backprop.py",
         "Backpropagation",
         ":material/account_tree:",

@@ -1,0 +1,81 @@
+"""Loss functions in the browser: move a score, answer the lecture's quiz, compare the losses."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import (
+    answer_quiz,
+    assert_no_exception,
+    click_button,
+    open_page,
+    screenshot,
+    wait_idle,
+)
+
+
+def open_loss(page: Page) -> None:
+    open_page(page, "loss")
+    # The quiz is the last thing drawn: once it is there the page is complete.
+    page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+
+
+def test_softmax_explorer_and_the_lecture_quiz(page: Page) -> None:
+    open_loss(page)
+    assert_no_exception(page)
+    expect(page.get_by_role("heading", name="Loss functions")).to_be_visible()
+    main = page.get_by_test_id("stMain")
+    metrics = main.get_by_test_id("stMetricValue")
+    expect(metrics.nth(1)).to_have_text("0.6590")
+    expect(metrics.nth(2)).to_have_text("0.4170")
+
+    click_button(page, "The lecture's slide: p = (0.8, 0.2)")
+    expect(metrics.nth(1)).to_have_text("0.8000")
+    expect(metrics.nth(2)).to_have_text("0.2231")
+
+    # Move the true class's score with the keyboard: its probability and the loss follow.
+    thumb = page.get_by_test_id("stSlider").filter(has_text="f₁").get_by_role("slider")
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowLeft")
+    wait_idle(page)
+    expect(metrics.nth(2)).not_to_have_text("0.2231")
+    assert_no_exception(page)
+
+    answer_quiz(page, "−log(0.01)")
+    expect(page.get_by_text("Not quite: B. −log(0.01) is not it")).to_be_visible()
+    answer_quiz(page, "−log(0.05)")
+    expect(page.get_by_text("Correct: A. −log(0.05)")).to_be_visible()
+    click_button(page, "Open this prediction in the explorer")
+    expect(metrics.nth(0)).to_have_text("class 3")
+    expect(metrics.nth(2)).to_have_text("2.9957")
+    assert_no_exception(page)
+    page.set_viewport_size({"width": 1440, "height": 2300})
+    screenshot(page, "loss")
+
+
+def test_binary_cross_entropy_and_squared_loss_tabs(page: Page) -> None:
+    open_loss(page)
+    page.get_by_role("tab", name="Binary cross-entropy").click()
+    wait_idle(page)
+    expect(page.get_by_text("Both ways give the same number")).to_be_visible()
+    p_thumb = (
+        page.get_by_test_id("stSlider").filter(has_text="Network output p").get_by_role("slider")
+    )
+    p_thumb.focus()
+    for _ in range(40):  # 0.70 → 0.30
+        p_thumb.press("ArrowLeft")
+    wait_idle(page)
+    expect(p_thumb).to_have_attribute("aria-valuetext", "0.30")
+    expect(page.get_by_test_id("stPlotlyChart").filter(visible=True).first).to_be_visible()
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    screenshot(page, "loss_bce")
+    page.get_by_role("tab", name="Why not squared loss?").click()
+    wait_idle(page)
+    expect(
+        page.get_by_text("times weaker", exact=False).or_(page.get_by_text("× weaker"))
+    ).to_be_visible()
+    assert_no_exception(page)
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    screenshot(page, "loss_squared")

@@ -1,0 +1,291 @@
+"""Figures for the gradient-descent lesson: the loss surface with trajectories, the loss curves,
+the data, and one epoch cut into batches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from engine.sgd import METHOD_NAMES, Trajectory
+from ui.figures.common import base_layout
+from ui.style import BOUNDARY, HIGHLIGHT, MUTED, class_colour
+
+# One colour per way of descending, on both charts (none of them a class colour).
+METHOD_COLOURS = {"gd": BOUNDARY, "minibatch": "#009E73", "sgd": "#D55E00"}
+METHOD_WIDTHS = {"gd": 3.0, "minibatch": 2.0, "sgd": 1.0}
+METHOD_OPACITY = {"gd": 1.0, "minibatch": 1.0, "sgd": 0.75}  # the noisiest path recedes a bit
+MAX_DRAWN = 1500  # points per trajectory sent to the browser; more adds nothing visible
+# Light, monochrome background so the three coloured paths stand out.
+SURFACE_SCALE = [[0.0, "#FFFFFF"], [0.5, "#DCE4EF"], [1.0, "#8FA3C0"]]
+LOSS_TICKS = (0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 15, 20, 30, 50)
+
+Bounds = tuple[float, float, float, float]
+
+
+def view_bounds(points: np.ndarray, *, aspect: float = 1.6, min_half: float = 1.5) -> Bounds:
+    """A view around the given weight vectors (m, 2), ``aspect`` times wider (w₁) than tall (w₂),
+    so that with equal scales on both axes it fills a wide chart."""
+    points = np.asarray(points, dtype=float)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    centre = (lo + hi) / 2
+    spread = (hi - lo) / 2 * 1.4 + 0.6
+    half_h = max(float(spread[1]), float(spread[0]) / aspect, min_half)
+    half_w = half_h * aspect
+    return (centre[0] - half_w, centre[0] + half_w, centre[1] - half_h, centre[1] + half_h)
+
+
+def thin(n: int, limit: int = MAX_DRAWN) -> np.ndarray:
+    """Indices of at most ~limit evenly spaced rows of n, always with the first and last."""
+    if n <= limit:
+        return np.arange(n)
+    idx = np.unique(np.linspace(0, n - 1, limit).round().astype(int))
+    return idx
+
+
+def _label(t: Trajectory) -> str:
+    name = METHOD_NAMES[t.method]
+    if t.method == "minibatch":
+        name += f" (b = {t.batch_size})"
+    return name + (" — diverged" if t.diverged else "")
+
+
+def surface_figure(
+    w1: np.ndarray,
+    w2: np.ndarray,
+    Z: np.ndarray,
+    runs: Mapping[str, Trajectory],
+    *,
+    w_star: np.ndarray,
+    bounds: Bounds,
+    height: int = 480,
+) -> go.Figure:
+    """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory."""
+    fig = go.Figure()
+    logz = np.log10(Z)
+    ticks = [v for v in LOSS_TICKS if Z.min() * 0.8 <= v <= Z.max() * 1.2]
+    fig.add_trace(
+        go.Contour(
+            x=w1,
+            y=w2,
+            z=logz,
+            customdata=Z,
+            colorscale=SURFACE_SCALE,
+            ncontours=22,
+            contours={"coloring": "heatmap", "showlines": True},
+            line={"color": "rgba(60, 80, 110, 0.35)", "width": 0.8},
+            colorbar={
+                "title": {"text": "loss L", "side": "right"},
+                "tickvals": np.log10(ticks).tolist(),
+                "ticktext": [f"{v:g}" for v in ticks],
+                "thickness": 12,
+                "len": 0.75,
+                "y": 1,  # beside the plot, which is pinned to the top of the figure
+                "yanchor": "top",
+            },
+            hovertemplate="w₁ = %{x:.2f}<br>w₂ = %{y:.2f}<br>L = %{customdata:.3f}<extra></extra>",
+            name="loss surface",
+            showlegend=False,
+        )
+    )
+    for key in ("sgd", "minibatch", "gd"):  # thinnest underneath
+        if key not in runs:
+            continue
+        t = runs[key]
+        idx = thin(len(t.weights))
+        w = t.weights[idx]
+        fig.add_trace(
+            go.Scatter(
+                x=w[:, 0],
+                y=w[:, 1],
+                mode="lines+markers" if len(idx) <= 60 else "lines",
+                line={"color": METHOD_COLOURS[key], "width": METHOD_WIDTHS[key]},
+                marker={"size": 6, "color": METHOD_COLOURS[key]},
+                opacity=METHOD_OPACITY[key],
+                name=_label(t),
+                customdata=np.column_stack([idx, t.epochs[idx], t.losses[idx]]),
+                hovertemplate=(
+                    f"{METHOD_NAMES[key]}<br>iteration %{{customdata[0]}} "
+                    "(epoch %{customdata[1]:.2f})<br>w = (%{x:.3f}, %{y:.3f})"
+                    "<br>L = %{customdata[2]:.4f}<extra></extra>"
+                ),
+            )
+        )
+        end = t.weights[-1]
+        fig.add_trace(
+            go.Scatter(
+                x=[end[0]],
+                y=[end[1]],
+                mode="markers",
+                marker={
+                    "symbol": "x" if t.diverged else "circle",
+                    "size": 12 if t.diverged else 9,
+                    "color": METHOD_COLOURS[key],
+                    "line": {"color": "white", "width": 1.5},
+                },
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    start = next(iter(runs.values())).weights[0] if runs else w_star
+    fig.add_trace(
+        go.Scatter(
+            x=[start[0]],
+            y=[start[1]],
+            mode="markers+text",
+            marker={"symbol": "circle-open", "size": 14, "color": BOUNDARY, "line": {"width": 3}},
+            text=["start w₀"],
+            textposition="bottom center",
+            name="start w₀",
+            showlegend=False,
+            hovertemplate="start w₀ = (%{x:.2f}, %{y:.2f})<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[w_star[0]],
+            y=[w_star[1]],
+            mode="markers+text",
+            marker={"symbol": "star", "size": 16, "color": "#F0E442", "line": {"width": 1.5}},
+            text=["minimum w*"],
+            textposition="top center",
+            name="minimum w*",
+            showlegend=False,
+            hovertemplate="minimum w* = (%{x:.3f}, %{y:.3f})<extra></extra>",
+        )
+    )
+    base_layout(fig, height=height)
+    fig.update_layout(legend={"y": 1.01, "font": {"size": 13}}, margin={"t": 30})
+    # Equal scales on both axes (the gradient is then drawn at right angles to the contours);
+    # "domain" shrinks the plot to the view instead of widening the view with blank margins.
+    fig.update_xaxes(
+        title="w₁", range=list(bounds[:2]), showgrid=False, zeroline=False, constrain="domain"
+    )
+    fig.update_yaxes(
+        title="w₂", range=list(bounds[2:]), showgrid=False, zeroline=False,
+        scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top",
+    )  # fmt: skip
+    return fig
+
+
+def loss_curve_figure(
+    runs: Mapping[str, Trajectory],
+    *,
+    best: float,
+    limit: float | None = None,
+    x_axis: str = "epochs",
+    now: float | None = None,
+    height: int = 340,
+) -> go.Figure:
+    """Full-data loss after every iteration, against epochs or iterations (log loss axis);
+    ``now`` marks an epoch with a vertical line (on the epochs axis)."""
+    fig = go.Figure()
+    if now is not None and x_axis == "epochs":
+        fig.add_vline(x=now, line={"color": HIGHLIGHT, "width": 2})
+    for key in ("sgd", "minibatch", "gd"):
+        if key not in runs:
+            continue
+        t = runs[key]
+        idx = thin(len(t.losses))
+        x = t.epochs[idx] if x_axis == "epochs" else idx
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=t.losses[idx],
+                mode="lines+markers" if len(idx) <= 60 else "lines",
+                line={"color": METHOD_COLOURS[key], "width": METHOD_WIDTHS[key]},
+                marker={"size": 6},
+                name=_label(t),
+                customdata=np.column_stack([idx, t.epochs[idx]]),
+                hovertemplate=(
+                    "iteration %{customdata[0]} (epoch %{customdata[1]:.2f})"
+                    "<br>L = %{y:.4f}<extra></extra>"
+                ),
+            )
+        )
+    # Annotations on a log axis are placed by log10 of the value (plotly's convention).
+    fig.add_hline(y=best, line={"color": MUTED, "dash": "dot", "width": 2})
+    fig.add_trace(  # the line's legend entry (an hline has none)
+        go.Scatter(
+            x=[None], y=[None], mode="lines", name=f"minimum L(w*) = {best:.3f}",
+            line={"color": MUTED, "dash": "dot", "width": 2},
+        )
+    )  # fmt: skip
+    top = max(float(t.losses.max()) for t in runs.values()) if runs else best
+    if limit is not None:
+        top = max(top, limit)
+        fig.add_hline(y=limit, line={"color": METHOD_COLOURS["sgd"], "dash": "dash", "width": 1})
+        fig.add_annotation(
+            x=0, xref="paper", y=np.log10(limit), yanchor="bottom", xanchor="left",
+            showarrow=False, text="divergence: a run stops above this",
+            font={"color": METHOD_COLOURS["sgd"]},
+        )  # fmt: skip
+    base_layout(fig, height=height)
+    fig.update_xaxes(
+        title="epochs (passes over the data)"
+        if x_axis == "epochs"
+        else "iterations (updates, log scale)",
+        type="linear" if x_axis == "epochs" else "log",
+    )
+    ticks = [v for v in LOSS_TICKS if best * 0.8 <= v <= top * 1.25]
+    fig.update_yaxes(title="loss L on all the data", type="log", tickvals=ticks)
+    return fig
+
+
+def data_figure(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> go.Figure:
+    """The data set, class colours, with the boundary w₁x₁ + w₂x₂ = 0 of the weights w."""
+    fig = go.Figure()
+    for k in (0, 1):
+        pts = X[y == k]
+        fig.add_trace(
+            go.Scatter(
+                x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"class {k}",
+                marker={
+                    "color": class_colour(k), "size": 7, "line": {"color": "white", "width": 1}
+                },
+            )
+        )  # fmt: skip
+    lim = float(np.abs(X).max()) * 1.05
+    if w is not None and np.any(w != 0):
+        # The line through the origin perpendicular to w.
+        direction = np.array([-w[1], w[0]]) / np.hypot(*w)
+        ends = np.outer([-2 * lim, 2 * lim], direction)
+        fig.add_trace(
+            go.Scatter(
+                x=ends[:, 0], y=ends[:, 1], mode="lines", name="boundary of w*",
+                line={"color": BOUNDARY, "width": 2, "dash": "dash"}, hoverinfo="skip",
+            )
+        )  # fmt: skip
+    base_layout(fig, height=340)
+    fig.update_xaxes(title="x₁", range=[-lim, lim])
+    fig.update_yaxes(title="x₂", range=[-lim, lim], scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def batches_figure(batches: list[np.ndarray], n: int) -> go.Figure:
+    """One epoch as a grid: a row per iteration, a column per data point, filled where the point
+    is in that iteration's batch. A partition fills every column exactly once."""
+    k = len(batches)
+    grid = np.zeros((k, n))
+    for i, batch in enumerate(batches):
+        grid[i, batch] = 1
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=np.arange(n),
+            y=np.arange(1, k + 1),
+            colorscale=[[0, "#F3F5F9"], [1, METHOD_COLOURS["minibatch"]]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=1 if n <= 100 else 0,
+            ygap=1 if k <= 40 else 0,
+            hovertemplate="iteration %{y}, point %{x}<extra></extra>",
+        )
+    )
+    base_layout(fig, height=int(min(320, max(140, 60 + 14 * k))))
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 4, "b": 10})
+    fig.update_xaxes(title="data point", showgrid=False, zeroline=False)
+    fig.update_yaxes(title="iteration", autorange="reversed", showgrid=False, zeroline=False)
+    return fig
