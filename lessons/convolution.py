@@ -332,8 +332,10 @@ def stepping_buttons(total: int, cursor: int, playing: bool) -> None:
 def window_view(s: Settings, x: np.ndarray, k: np.ndarray, timer_on: bool) -> None:
     """Grid, buttons and the current inner product. A fragment that re-runs while playing."""
     state = st.session_state
-    if timer_on and not state[f"{K}playing"]:
-        st.rerun()  # paused: rebuild the page without the timer
+    if timer_on != state[f"{K}playing"]:
+        # Play / Pause inside this fragment reruns only the fragment: rebuild the whole page so
+        # that the timer is switched on or off.
+        st.rerun()
     ho = output_size(s.nh, s.kh, stride=s.sh, padding=s.padding[0], dilation=s.dh)
     wo = output_size(s.nw, s.kw, stride=s.sw, padding=s.padding[1], dilation=s.dw)
     total = ho * wo

@@ -181,8 +181,7 @@ def sliding_window_figure(
         fig.update_yaxes(
             range=[rows_max - 0.5, -0.5], scaleanchor=f"x{'' if i == 1 else i}", row=1, col=i
         )
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, constrain="domain")
+    _top_left(fig)
     # The operator between the panels.
     left = 0.0
     total = sum(widths)
@@ -207,6 +206,12 @@ def sliding_window_figure(
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_annotations(font_size=15, selector={"xref": "x domain"})
     return fig
+
+
+def _top_left(fig: go.Figure) -> None:
+    """Grids keep square cells and hug the top of their panel, under their titles."""
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, constrain="domain", constraintoward="top")
 
 
 def _map_heatmap(values: np.ndarray, *, tint: str | None, lim: float) -> go.Heatmap:
@@ -255,7 +260,7 @@ def channels_figure(
     for k in range(c):
         name = CHANNEL_NAMES[k]
         titles += [f"input channel {name}", f"kernel for {name}", f"partial map {name}"]
-    titles += ["", "", f"output = Σ partial maps + bias ({num(bias)})"]
+    titles += ["", "", f"output: Σ partial maps + b (b = {num(bias)})"]
     fig = make_subplots(
         rows=c + 1,
         cols=3,
@@ -294,8 +299,7 @@ def channels_figure(
                 row=r,
                 col=col,
             )
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, constrain="domain")
+    _top_left(fig)
     per_row = min(230, 34 * rows_max + 40)
     base_layout(fig, height=int(per_row * (c + 1) + 30))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
@@ -333,8 +337,7 @@ def output_channels_figure(outs: np.ndarray) -> go.Figure:
         fig.update_yaxes(
             range=[ho - 0.5, -0.5], scaleanchor=f"x{'' if k == 0 else k + 1}", row=1, col=k + 1
         )
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, constrain="domain")
+    _top_left(fig)
     base_layout(fig, height=int(min(320, 40 * ho + 70)))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_annotations(font_size=14)
