@@ -278,6 +278,12 @@ def inner_product_latex(window: np.ndarray, kernel: np.ndarray, value: float, i:
 # ----------------------------------------------------------------------------- views
 
 
+def window_positions(s: Settings) -> range:
+    ho = output_size(s.nh, s.kh, stride=s.sh, padding=s.padding[0], dilation=s.dh)
+    wo = output_size(s.nw, s.kw, stride=s.sw, padding=s.padding[1], dilation=s.dw)
+    return range(ho * wo)
+
+
 def stepping_buttons(total: int, cursor: int, playing: bool) -> None:
     cols = st.columns(5)
     at_end = cursor >= total - 1
@@ -330,11 +336,13 @@ def stepping_buttons(total: int, cursor: int, playing: bool) -> None:
 
 
 def window_view(s: Settings, x: np.ndarray, k: np.ndarray, timer_on: bool) -> None:
-    """Grid, buttons and the current inner product. A fragment that re-runs while playing."""
+    """Grid and the current inner product. A fragment that re-runs on a timer while playing.
+
+    The buttons live outside it, so that Play and Pause rebuild the whole page and switch the
+    timer on or off.
+    """
     state = st.session_state
     if timer_on != state[f"{K}playing"]:
-        # Play / Pause inside this fragment reruns only the fragment: rebuild the whole page so
-        # that the timer is switched on or off.
         st.rerun()
     ho = output_size(s.nh, s.kh, stride=s.sh, padding=s.padding[0], dilation=s.dh)
     wo = output_size(s.nw, s.kw, stride=s.sw, padding=s.padding[1], dilation=s.dw)
@@ -345,7 +353,6 @@ def window_view(s: Settings, x: np.ndarray, k: np.ndarray, timer_on: bool) -> No
             state[f"{K}playing"] = False
             st.rerun()
         cursor = state[f"{K}cursor"] = cursor + 1
-    stepping_buttons(total, cursor, state[f"{K}playing"])
 
     out = conv2d(
         x[None], k[None, None], stride=(s.sh, s.sw), padding=s.padding, dilation=(s.dh, s.dw)
@@ -476,6 +483,8 @@ def stride_padding_tab() -> None:
             st.session_state[f"{K}cursor"] = 0
             st.session_state[f"{K}playing"] = False
         timer_on = st.session_state[f"{K}playing"]
+        total = len(window_positions(s))
+        stepping_buttons(total, min(st.session_state[f"{K}cursor"], total - 1), timer_on)
         st.fragment(window_view, run_every=PLAY_INTERVAL if timer_on else None)(s, x, k, timer_on)
 
 
