@@ -32,8 +32,10 @@ __all__ = [
     "coverage",
     "normalize_padding",
     "output_size",
+    "pad2d",
     "pool2d",
     "pool2d_reference",
+    "window_taps",
 ]
 
 # Output rows computed per matrix product: keeps the unfolded windows of one block in cache
@@ -412,3 +414,43 @@ def pool2d_reference(
             else:
                 out[..., i, j] = window.sum(axis=(-2, -1)) / (k[0] * k[1])
     return out
+
+
+# ----------------------------------------------------------------------------- for showing
+
+
+def pad2d(x: ArrayLike, padding: Padding2d, *, value: float = 0.0) -> Array:
+    """The input with its padding, as conv2d sees it.
+
+    Parameters
+    ----------
+    x : (..., H, W).
+    padding : as in conv2d.
+
+    Returns
+    -------
+    (..., H + top + bottom, W + left + right).
+    """
+    return _pad_last2(_floating(x, "The input x"), normalize_padding(padding), value)
+
+
+def window_taps(
+    row: int,
+    col: int,
+    kernel_shape: Sequence[int],
+    *,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Where the kernel reads for output entry (row, col), in padded-input coordinates.
+
+    Returns
+    -------
+    rows (k_h,), cols (k_w,): the window is ``x_pad[np.ix_(rows, cols)]``.
+    """
+    s = _pair(stride, "stride", minimum=1)
+    d = _pair(dilation, "dilation", minimum=1)
+    kh, kw = (_int(k, "kernel size", minimum=1) for k in kernel_shape)
+    rows = row * s[0] + d[0] * np.arange(kh)
+    cols = col * s[1] + d[1] * np.arange(kw)
+    return rows, cols

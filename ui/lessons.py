@@ -73,6 +73,15 @@ LESSONS: tuple[Lesson, ...] = (
         "gradients vanish along a chain of layers.",
         "backprop",
     ),
+    Lesson(
+        "Convolution",
+        "lessons/convolution.py",
+        "Convolution arithmetic",
+        ":material/grid_on:",
+        "Slide a kernel over a padded input step by step, predict the output shape from stride "
+        "and padding, add channels and filters, pool.",
+        "convolution",
+    ),
 )
 
 

@@ -174,7 +174,9 @@ def conv_cases(draw):
     c_in, c_out = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    sh, sw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    # Half the cases with stride 1, which conv2d computes by a separate (flattened) path.
+    unit = draw(st.booleans())
+    sh, sw = (1, 1) if unit else (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
     pads = (
         (draw(st.integers(0, 3)), draw(st.integers(0, 3))),
         (draw(st.integers(0, 3)), draw(st.integers(0, 3))),
