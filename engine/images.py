@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps
 
-__all__ = ["MAX_PIXELS", "MAX_SIDE", "ImageError", "image_to_png", "load_image"]
+__all__ = ["MAX_PIXELS", "MAX_SIDE", "ImageError", "encode_image", "fit_within", "load_image"]
 
 # Limits checked on the size a file *claims* before any pixel is decoded. A 48-megapixel phone
 # photo (8000 × 6000) fits; a header claiming 60000 × 60000 does not. Both are below Pillow's own
@@ -151,17 +151,39 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def image_to_png(rgb: np.ndarray) -> bytes:
-    """Encode an image array as PNG bytes (for display and download).
+def fit_within(height: int, width: int, max_side: int | None) -> tuple[int, int]:
+    """(H, W) scaled down, aspect kept, so that neither side exceeds max_side (None: as is)."""
+    if max_side is None:
+        return height, width
+    w, h = _fit(width, height, max_side)
+    return h, w
+
+
+def encode_image(
+    rgb: np.ndarray, *, fmt: str = "PNG", max_side: int | None = None, quality: int = 85
+) -> bytes:
+    """Encode a picture as PNG or JPEG bytes, for display in the browser and for download.
 
     Parameters
     ----------
     rgb : ndarray, shape (H, W, 3) or (H, W), uint8
         An RGB or grey-level picture.
+    fmt : "PNG" (lossless, for downloads) or "JPEG" (small, for display).
+    max_side : downscale first (aspect kept, see :func:`fit_within`); None keeps every pixel.
+    quality : JPEG quality, 1 to 95.
     """
     arr = np.asarray(rgb)
     if arr.dtype != np.uint8 or arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] != 3):
-        raise ValueError("image_to_png expects a uint8 array of shape (H, W, 3) or (H, W).")
+        raise ValueError("encode_image expects a uint8 array of shape (H, W, 3) or (H, W).")
+    if fmt not in ("PNG", "JPEG"):
+        raise ValueError(f"fmt must be 'PNG' or 'JPEG'; got {fmt!r}.")
+    im = Image.fromarray(arr)
+    h, w = fit_within(arr.shape[0], arr.shape[1], max_side)
+    if (h, w) != arr.shape[:2]:
+        im = im.resize((w, h), Image.Resampling.BILINEAR, reducing_gap=2.0)
     buffer = io.BytesIO()
-    Image.fromarray(arr).save(buffer, format="PNG", compress_level=1)
+    if fmt == "PNG":
+        im.save(buffer, format="PNG", compress_level=1)
+    else:
+        im.save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()

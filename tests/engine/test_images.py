@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from engine.images import MAX_PIXELS, ImageError, image_to_png, load_image
+from engine.images import MAX_PIXELS, ImageError, encode_image, fit_within, load_image
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -306,9 +306,17 @@ def test_mangled_files_only_ever_raise_image_error(kind, edits, cut):
         assert np.all((img >= 0) & (img <= 1))
 
 
-def test_image_to_png_round_trips():
+def test_encode_image_round_trips_and_downscales():
     arr = np.arange(24, dtype=np.uint8).reshape(2, 4, 3)
-    back = np.asarray(Image.open(io.BytesIO(image_to_png(arr))))
+    back = np.asarray(Image.open(io.BytesIO(encode_image(arr))))
     np.testing.assert_array_equal(back, arr)
+    photo = np.full((300, 600, 3), 200, dtype=np.uint8)
+    small = Image.open(io.BytesIO(encode_image(photo, fmt="JPEG", max_side=120)))
+    assert small.format == "JPEG" and small.size == (120, 60)
+    assert fit_within(300, 600, 120) == (60, 120) and fit_within(3, 4, None) == (3, 4)
+    grey = Image.open(io.BytesIO(encode_image(np.zeros((5, 5), dtype=np.uint8))))
+    assert grey.mode == "L"
     with pytest.raises(ValueError, match="uint8"):
-        image_to_png(arr.astype(np.float64))
+        encode_image(arr.astype(np.float64))
+    with pytest.raises(ValueError, match="fmt"):
+        encode_image(arr, fmt="GIF")
