@@ -39,6 +39,15 @@ LESSONS: tuple[Lesson, ...] = (
         "gradients vanish along a chain of layers.",
         "backprop",
     ),
+    Lesson(
+        "Convolution",
+        "lessons/filters.py",
+        "Image filters",
+        ":material/filter_vintage:",
+        "Upload a picture (or pick the cat) and see what blur, edge and Gabor filters respond "
+        "to, with stride, padding, ReLU and pooling.",
+        "filters",
+    ),
 )
 
 
