@@ -227,9 +227,11 @@ def kernel_controls() -> tuple[np.ndarray | None, str]:
         "Kernel", ["preset", "custom"], format_func={"preset": "Preset", "custom": "Your own"}.get,
         default="preset", required=True, key=P + "source",
     )  # fmt: skip
+    presets = list(PRESETS)
     preset = st.selectbox(
-        "Preset", list(PRESETS), format_func=lambda k: PRESETS[k].label, key=P + "preset"
-    )
+        "Preset", presets, index=presets.index("sobel_x"), format_func=lambda k: PRESETS[k].label,
+        key=P + "preset",
+    )  # fmt: skip
     if source != "custom":
         st.caption(f"{PRESETS[preset].label}: {PRESETS[preset].what}")
         return preset_kernel(preset), PRESETS[preset].label
@@ -301,8 +303,9 @@ def one_filter(image: np.ndarray) -> None:
                 panels.append(map_panel(f"{name} on {channel}", values, signed=signed))
             download = picture(out, signed=signed)
             panels.append(picture_panel("The three maps as one colour picture", download))
-        st.plotly_chart(maps_figure(panels, columns=2 if len(panels) <= 2 else 3), key=P + "maps",
-                        config={"displayModeBar": False})  # fmt: skip
+        columns = 2 if len(panels) <= 2 else 3
+        st.plotly_chart(maps_figure(panels, columns=columns, panel_width=700 // columns),
+                        key=P + "maps", config={"displayModeBar": False})  # fmt: skip
         st.caption(COLOUR_NOTE)
         st.download_button(
             "Download the feature map (PNG)", encode_image(download, fmt="PNG"),

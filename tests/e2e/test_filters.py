@@ -37,8 +37,9 @@ def test_upload_a_photo_and_see_its_feature_maps(page: Page, tmp_path: Path) -> 
     expect(map_pictures(page, "filters_gallery")).to_have_count(9, timeout=60_000)
     screenshot(page, "filters")
 
-    # A real photo, larger than the working size, upside down in its EXIF.
-    photo = Image.open(ASSETS / "coffee.jpg").resize((1200, 800))
+    # A real photo, larger than the working size, stored upside down with an EXIF tag that says
+    # so (as a camera held upside down writes it): the page must show it upright.
+    photo = Image.open(ASSETS / "coffee.jpg").resize((1200, 800)).rotate(180)
     exif = Image.Exif()
     exif[0x0112] = 3  # rotate 180°
     path = tmp_path / "my coffee.jpg"
@@ -82,9 +83,17 @@ def test_one_filter_and_gabor_tabs(page: Page) -> None:
     wait_idle(page)
     expect(map_pictures(page, "filters_maps")).to_have_count(2, timeout=60_000)
     expect(page.get_by_text("Output shape 300 × 451")).to_be_visible()
+    # Hovering a feature map reads its value at that pixel.
+    box = map_pictures(page, "filters_maps").nth(1).bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    hover = page.locator(".st-key-filters_maps .hoverlayer .hovertext")
+    expect(hover).to_contain_text("response")
+    expect(hover).to_contain_text("row")
     page.get_by_text("Each channel on its own (three maps)").click()
     wait_idle(page)
     expect(map_pictures(page, "filters_maps")).to_have_count(5, timeout=60_000)
+    expect(page.get_by_text("Sobel x on G")).to_be_visible()
     expect(page.get_by_role("button", name="Download the feature map (PNG)")).to_be_visible()
     assert_no_exception(page)
     screenshot(page, "filters_one")

@@ -172,7 +172,8 @@ def maps_figure(
         }  # fmt: skip
         layout[f"yaxis{axis}"] = {
             "domain": [y0, y1 - gap * 0.9], "visible": False, "range": [h - 0.5, -0.5],
-            "scaleanchor": f"x{axis}", "constrain": "domain", "anchor": f"x{axis}",
+            "scaleanchor": f"x{axis}", "constrain": "domain", "constraintoward": "top",
+            "anchor": f"x{axis}",
         }  # fmt: skip
         titles.append(
             {
