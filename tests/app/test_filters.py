@@ -71,30 +71,38 @@ def jpeg(size: tuple[int, int], colour=(30, 120, 200)) -> bytes:
     return buffer.getvalue()
 
 
+def gallery_pictures(at) -> list:
+    """The st.image pictures of the gallery tab, as (caption, url) pairs."""
+    return [pair for image in at.image for pair in zip(image.captions, image.value, strict=True)]
+
+
 def test_the_cat_and_its_eight_feature_maps(run_page):
     at = run_page(PAGE)
     assert "Filtering the sample “Cat”: 451 × 300 pixels." in captions(at)
-    gallery = chart(at, "filters_gallery")
-    assert len(pictures(gallery)) == 9  # the input and eight maps
-    assert len(hovers(gallery)) == 8
-    titles = [a["text"] for a in gallery["layout"]["annotations"]]
-    assert titles == [
+    shown = gallery_pictures(at)
+    assert [caption for caption, _ in shown] == [
         "Input", "Identity", "Box blur", "Gaussian blur", "Sharpen", "Sobel x", "Sobel y",
         "Laplacian", "Emboss",
     ]  # fmt: skip
-    assert all(p["source"].startswith("data:image/jpeg;base64,") for p in pictures(gallery))
-    # The hover values are the engine's responses: Sobel x on the cat, sampled on a grid.
+    assert all(url.startswith("data:image/jpeg;base64,") for _, url in shown)
+    assert "filters_inspect_chart" not in charts(at)  # the closed expander costs nothing
+
+    # Open "Read the numbers": the hover values are the engine's responses, sampled on a grid.
+    at.session_state["filters_inspect"] = True
+    rerun(at)
+    spec = chart(at, "filters_inspect_chart")
+    assert [a["text"] for a in spec["layout"]["annotations"]] == ["Input", "Sobel x"]
     cat = load_image((at_root() / "assets/cat.jpg").read_bytes(), max_side=512)
     sobel = apply_filters(cat, preset_kernel("sobel_x"), padding=1, padding_mode="mirror")[0]
-    grid = hovers(gallery)[4]
+    grid = hovers(spec)[0]
     z = arr(grid["z"])
-    np.testing.assert_allclose(
-        z,
-        sobel[np.ix_(arr(grid["y"]).astype(int), arr(grid["x"]).astype(int))],
-        rtol=1e-5,
-        atol=1e-5,
-    )
+    rows, cols = arr(grid["y"]).astype(int), arr(grid["x"]).astype(int)
+    np.testing.assert_allclose(z, sobel[np.ix_(rows, cols)], rtol=1e-5, atol=1e-5)
     assert z.min() < 0 < z.max()
+    at.selectbox(key="filters_inspect_map").set_value("Box blur")
+    rerun(at)
+    assert chart(at, "filters_inspect_chart")["layout"]["annotations"][1]["text"] == "Box blur"
+    assert arr(hovers(chart(at, "filters_inspect_chart"))[0]["z"]).min() >= 0
 
 
 def at_root():
@@ -108,7 +116,7 @@ def test_pick_another_sample(run_page):
     at.button_group(key="filters_sample").set_value("coffee")
     rerun(at)
     assert "Filtering the sample “Coffee”: 480 × 320 pixels." in captions(at)
-    assert len(pictures(chart(at, "filters_gallery"))) == 9
+    assert len(gallery_pictures(at)) == 9
 
 
 def test_upload_a_large_photo(run_page):
@@ -120,9 +128,11 @@ def test_upload_a_large_photo(run_page):
     assert not at.error
     assert "Filtering your picture “holiday.jpg”: 512 × 256 pixels" in captions(at)
     assert "scaled down to at most 512 a side" in captions(at)
-    gallery = chart(at, "filters_gallery")
-    assert len(pictures(gallery)) == 9
-    assert arr(hovers(gallery)[0]["z"]).shape[1] > arr(hovers(gallery)[0]["z"]).shape[0]
+    assert len(gallery_pictures(at)) == 9
+    at.session_state["filters_inspect"] = True
+    rerun(at)
+    z = arr(hovers(chart(at, "filters_inspect_chart"))[0]["z"])
+    assert z.shape == (20, 39)  # 256 × 512 sampled every 13 pixels, from the 7th
 
 
 def png_claiming(width: int, height: int) -> bytes:
@@ -153,12 +163,12 @@ def test_hostile_uploads_show_a_message_and_keep_the_sample(run_page, name, data
     assert message in at.error[0].value
     assert "Showing the sample picture instead" in at.error[0].value
     assert "Filtering the sample “Cat”" in captions(at)
-    assert len(pictures(chart(at, "filters_gallery"))) == 9
+    assert len(gallery_pictures(at)) == 9
 
 
 def test_one_filter_with_stride_padding_relu_and_pool(run_page):
     at = open_tab(run_page(PAGE), ONE)
-    assert "filters_gallery" not in charts(at)  # hidden tabs are not computed
+    assert not gallery_pictures(at)  # hidden tabs are not computed
     assert any("= 300 \\times 451" in x.value for x in at.latex)
     at.selectbox(key="filters_preset").set_value("sobel_x")
     at.select_slider(key="filters_stride").set_value(2)
@@ -229,7 +239,7 @@ def test_gabor_bank_and_strongest_orientation(run_page):
     bank = chart(at, "filters_bank")
     assert len(bank["data"]) == 8
     assert arr(bank["data"][0]["z"]).shape == (11, 11)  # AlexNet's 11 × 11 for σ = 2.5
-    assert len(pictures(chart(at, "filters_gabor_maps"))) == 8
+    assert len(gallery_pictures(at)) == 8
     winner = hovers(chart(at, "filters_winner"))[0]
     assert set(np.unique(arr(winner["z"]))) <= {0, 22.5, 45, 67.5, 90, 112.5, 135, 157.5}
     at.slider(key="filters_gabor_n").set_value(4)
@@ -237,7 +247,7 @@ def test_gabor_bank_and_strongest_orientation(run_page):
     rerun(at)
     bank = chart(at, "filters_bank")
     assert len(bank["data"]) == 4 and arr(bank["data"][0]["z"]).shape == (7, 7)
-    assert len(pictures(chart(at, "filters_gabor_maps"))) == 4
+    assert len(gallery_pictures(at)) == 4
 
 
 def test_quiz(run_page):

@@ -21,8 +21,8 @@ def open_filters(page: Page) -> None:
 
 
 def map_pictures(page: Page, key: str):
-    """The pictures drawn inside one plotly chart (each feature map is an SVG <image>)."""
-    return page.locator(f".st-key-{key} g.im image")
+    """The feature maps drawn in one container: <img> in a grid, or SVG <image> in plotly."""
+    return page.locator(f".st-key-{key} img, .st-key-{key} g.im image")
 
 
 def upload(page: Page, path: Path) -> None:
