@@ -52,7 +52,7 @@ MODES = {
 COLOUR_NOTE = (
     "Edge detectors (kernels summing to 0) give signed responses: **blue negative, white 0, "
     "vermilion positive**. Kernels summing to a positive number keep the picture's brightness "
-    "and are drawn in grey, black at 0. Each map's strongest 0.5 % of responses get the full "
+    "and are drawn in grey, black at 0. Each map's strongest 1 % of responses get the full "
     "colour."
 )
 GALLERY_NOTE = (
@@ -198,10 +198,16 @@ def gallery(image: np.ndarray) -> None:
             labels = [p.title for p in panels[1:]]
             default = labels.index("Sobel x")
             chosen = st.selectbox("Map", labels, index=default, key=P + "inspect_map")
+            preset = list(PRESETS.values())[labels.index(chosen)]
+            left, right = st.columns([1, 4])
+            with left:
+                st.plotly_chart(kernel_figure(preset.kernel, height=200), key=P + "inspect_kernel",
+                                config={"displayModeBar": False})  # fmt: skip
+                st.caption(f"{preset.label}: {preset.what}")
             figure = maps_figure(
-                [panels[0], panels[1 + labels.index(chosen)]], columns=2, panel_width=480
+                [panels[0], panels[1 + labels.index(chosen)]], columns=2, panel_width=400
             )
-            st.plotly_chart(figure, key=P + "inspect_chart", config={"displayModeBar": False})
+            right.plotly_chart(figure, key=P + "inspect_chart", config={"displayModeBar": False})
 
 
 # -- one filter ------------------------------------------------------------------------------------

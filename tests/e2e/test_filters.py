@@ -25,6 +25,16 @@ def map_pictures(page: Page, key: str):
     return page.locator(f".st-key-{key} img, .st-key-{key} g.im image")
 
 
+def read_value_under_the_mouse(page: Page, key: str) -> None:
+    """Hover the middle of a chart's second picture (a feature map) and read its value."""
+    box = map_pictures(page, key).nth(1).bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    hover = page.locator(f".st-key-{key} .hoverlayer .hovertext")
+    expect(hover).to_contain_text("response")
+    expect(hover).to_contain_text("row")
+
+
 def upload(page: Page, path: Path) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     wait_idle(page)
@@ -36,6 +46,12 @@ def test_upload_a_photo_and_see_its_feature_maps(page: Page, tmp_path: Path) -> 
     expect(page.get_by_text("Filtering the sample “Cat”")).to_be_visible()
     expect(map_pictures(page, "filters_gallery")).to_have_count(9, timeout=60_000)
     screenshot(page, "filters")
+
+    page.get_by_text("Read the numbers: one map with its values under the mouse").click()
+    wait_idle(page)
+    expect(map_pictures(page, "filters_inspect_chart")).to_have_count(2, timeout=60_000)
+    read_value_under_the_mouse(page, "filters_inspect_chart")
+    screenshot(page, "filters_read_numbers")
 
     # A real photo, larger than the working size, stored upside down with an EXIF tag that says
     # so (as a camera held upside down writes it): the page must show it upright.
@@ -83,13 +99,7 @@ def test_one_filter_and_gabor_tabs(page: Page) -> None:
     wait_idle(page)
     expect(map_pictures(page, "filters_maps")).to_have_count(2, timeout=60_000)
     expect(page.get_by_text("Output shape 300 × 451")).to_be_visible()
-    # Hovering a feature map reads its value at that pixel.
-    box = map_pictures(page, "filters_maps").nth(1).bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    hover = page.locator(".st-key-filters_maps .hoverlayer .hovertext")
-    expect(hover).to_contain_text("response")
-    expect(hover).to_contain_text("row")
+    read_value_under_the_mouse(page, "filters_maps")
     page.get_by_text("Each channel on its own (three maps)").click()
     wait_idle(page)
     expect(map_pictures(page, "filters_maps")).to_have_count(5, timeout=60_000)

@@ -28,7 +28,7 @@ def _rgb(hex_colour: str) -> np.ndarray:
     return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float32)
 
 
-SATURATE = 0.995  # the strongest 0.5 % of a map are drawn at full colour
+SATURATE = 0.99  # the strongest 1 % of a map are drawn at full colour
 
 
 def map_scale(values: np.ndarray, *, signed: bool) -> float:
