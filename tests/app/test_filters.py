@@ -257,3 +257,26 @@ def test_quiz(run_page):
     at.button(key="filters_q_alexnet_check").click()
     rerun(at)
     assert any("Correct: A. 55 × 55 × 96" in s.value for s in at.success)
+
+
+def test_colours_follow_the_app_palette():
+    from ui.figures.filters import NEUTRAL, colourize, hover_grid
+    from ui.style import NEGATIVE, POSITIVE
+
+    def hex_of(rgb) -> str:
+        return "#{:02X}{:02X}{:02X}".format(*(int(c) for c in rgb))
+
+    signed = colourize(np.array([[-2.0, 0.0, 2.0, 9.0]]), signed=True, scale=2.0)[0]
+    assert hex_of(signed[0]) == NEGATIVE and hex_of(signed[1]) == NEUTRAL
+    assert (
+        np.abs(
+            signed[2].astype(int) - np.array([int(POSITIVE[i : i + 2], 16) for i in (1, 3, 5)])
+        ).max()
+        <= 1
+    )
+    assert (signed[3] == signed[2]).all()  # beyond the scale: saturated, not wrapped
+    grey = colourize(np.array([[0.0, 0.5, 1.0, 3.0]]), signed=False, scale=1.0)[0]
+    assert grey[:, 0].tolist() == [0, 128, 255, 255] and (grey[:, 0] == grey[:, 2]).all()
+    z, xs, ys = hover_grid(np.arange(100 * 80).reshape(80, 100), cells=10)
+    assert xs.tolist() == list(range(5, 100, 10)) and ys.tolist() == list(range(5, 80, 10))
+    assert z[1, 2] == 15 * 100 + 25
