@@ -252,11 +252,11 @@ def test_gabor_bank_and_strongest_orientation(run_page):
 
 def test_quiz(run_page):
     at = run_page(PAGE)
-    at.radio(key="filters_q_alexnet_choice").set_value(0)
+    at.radio(key="filters_q_alexnet_choice").set_value(2)
     rerun(at)
     at.button(key="filters_q_alexnet_check").click()
     rerun(at)
-    assert any("Correct: A. 55 × 55 × 96" in s.value for s in at.success)
+    assert any("Correct: C. 55 × 55 × 96" in s.value for s in at.success)
 
 
 def test_colours_follow_the_app_palette():
