@@ -25,7 +25,7 @@ MAX_SIDE = 20_000
 # in a subprocess with temporary files, which an upload from a stranger should never trigger.
 Image.init()
 _FORMATS = tuple(sorted(f for f in Image.OPEN if f != "EPS"))
-_SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N", "I")
+_SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N", "I")  # "I": 32-bit, may hold 16-bit data
 _WITH_ALPHA = ("RGBA", "LA", "PA", "RGBa", "La")
 
 
@@ -138,8 +138,11 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         values = np.asarray(im, dtype=np.float64)
         if im.mode == "F":
             top = max(1.0, float(np.nanmax(values)) if values.size else 1.0)
-        else:
+        elif im.mode == "I":
+            # 32-bit integers say nothing of the range: 8-bit data unless values show otherwise.
             top = 65535.0 if values.size and values.max() > 255 else 255.0
+        else:
+            top = 65535.0  # "I;16": always 16 bits, however dark the picture
         grey = np.nan_to_num(np.clip(values / top, 0.0, 1.0))
         im = Image.fromarray(np.round(grey * 255).astype(np.uint8), "L")
     if im.mode == "P" and "transparency" in im.info:

@@ -123,6 +123,12 @@ def test_sixteen_bit_grey_png_scales_to_unit_range():
     np.testing.assert_array_equal(img[0], img[2])
 
 
+def test_a_dark_sixteen_bit_picture_stays_dark():
+    values = np.array([[0, 200, 255]], dtype=">u2")  # all below 256 out of 65535
+    img = load_image(raw_png(3, 1, bit_depth=16, colour_type=0, rows=b"\x00" + values.tobytes()))
+    assert img.max() < 0.01
+
+
 def test_sixteen_bit_rgb_png():
     values = np.array([[[65535, 0, 0], [0, 0, 65535]]], dtype=">u2")
     data = raw_png(2, 1, bit_depth=16, colour_type=2, rows=b"\x00" + values.tobytes())
