@@ -248,7 +248,7 @@ def kernel_grid(preset: str) -> tuple[np.ndarray | None, list[str]]:
         row = st.columns(size, gap="small")
         cells.append([cell(row[j], i, j, size) for j in range(size)])
     st.button(
-        f"Start from the {PRESETS[preset].label.lower()} preset"
+        f"Start from the {PRESETS[preset].label} preset"
         if preset_kernel(preset).shape[0] == size else "Start from the identity",
         key=P + "reset_grid", on_click=_fill_grid, args=(size, _start_kernel(preset, size)),
     )  # fmt: skip

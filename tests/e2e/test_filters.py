@@ -108,6 +108,25 @@ def test_one_filter_and_gabor_tabs(page: Page) -> None:
     assert_no_exception(page)
     screenshot(page, "filters_one")
 
+    # Your own kernel: a typo gets a message naming the cell, the fix brings the maps back.
+    page.get_by_text("Your own", exact=True).click()
+    wait_idle(page)
+    cell = page.get_by_role("textbox", name="Row 2, column 2")
+    expect(cell).to_have_value("0")  # starts from the Sobel x preset
+    cell.fill("two")
+    cell.press("Enter")
+    wait_idle(page)
+    expect(
+        page.get_by_test_id("stAlert").filter(has_text="Row 2, column 2: “two” is not a number")
+    ).to_be_visible()
+    expect(map_pictures(page, "filters_maps")).to_have_count(0)
+    screenshot(page, "filters_custom_kernel")
+    cell.fill("1/2")
+    cell.press("Enter")
+    wait_idle(page)
+    expect(map_pictures(page, "filters_maps")).to_have_count(5, timeout=60_000)
+    assert_no_exception(page)
+
     page.get_by_role("tab", name="Gabor filters (AlexNet's conv1)").click()
     wait_idle(page)
     expect(map_pictures(page, "filters_gabor_maps")).to_have_count(8, timeout=60_000)
