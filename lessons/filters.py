@@ -44,6 +44,7 @@ SAMPLES = {
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "ppm", "pgm", "tga"]
 WORK_SIDE = 512  # pictures are filtered at most this large: plenty to see, fast to compute
 DISPLAY_SIDE = 360  # each map is sent to the browser as a JPEG at most this large
+CACHE_SECONDS = 900  # cached pictures and maps (an upload's among them) are dropped after this
 TABS = ("Eight classic filters", "One filter, step by step", "Gabor filters (AlexNet's conv1)")
 MODES = {
     "sum": "One 3-channel filter: R, G and B responses added (one map)",
@@ -65,7 +66,7 @@ GALLERY_NOTE = (
 # -- cached computations ---------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_SECONDS)
 def decode(data: bytes) -> np.ndarray:
     """The picture as (3, H, W) in [0, 1], at most WORK_SIDE a side (raises ImageError)."""
     return load_image(data, max_side=WORK_SIDE)
@@ -97,7 +98,7 @@ def input_panel(image: np.ndarray) -> MapPanel:
     return picture_panel("Input", picture(image))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_SECONDS)
 def preset_panels(image: np.ndarray) -> list[MapPanel]:
     """The input and the eight presets' maps ('same' padding: maps as large as the input)."""
     panels = [input_panel(image)]
@@ -108,7 +109,7 @@ def preset_panels(image: np.ndarray) -> list[MapPanel]:
     return panels
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
 def filter_layer(
     image: np.ndarray, kernel: np.ndarray, mode: str, stride: int, padding: int, relu: bool,
     pool: bool,
@@ -119,7 +120,7 @@ def filter_layer(
     )[0]  # fmt: skip
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=CACHE_SECONDS)
 def gabor_panels(
     image: np.ndarray, n: int, wavelength: float, sigma: float, phase: float, relu: bool
 ) -> tuple[list[MapPanel], MapPanel, np.ndarray, np.ndarray]:
@@ -157,7 +158,8 @@ def picture_controls():
         upload = st.file_uploader(
             f"Or upload your own picture (PNG, JPEG, GIF, BMP, TIFF, WebP; up to {limit} MB)",
             type=UPLOAD_TYPES, key=P + "upload",
-            help="The picture stays in memory for this session only and is never saved.",
+            help="Your picture is only held in the server's memory, never written to disk; "
+            "results computed from it are dropped after 15 minutes.",
         )  # fmt: skip
     return sample or "cat", upload
 
