@@ -155,6 +155,15 @@ def test_animated_gif_gives_its_first_frame():
     np.testing.assert_allclose(img.mean(axis=(1, 2)), (1, 0, 0))
 
 
+@pytest.mark.parametrize("fmt", ["WEBP", "TIFF", "PNG"])  # animated WebP, multipage TIFF, APNG
+def test_other_multi_frame_files_give_their_first_frame(fmt):
+    frames = [solid("RGB", (8, 6), colour) for colour in ((0, 255, 0), (255, 0, 255))]
+    extra = {"lossless": True} if fmt == "WEBP" else {}
+    data = encode(frames[0], fmt, save_all=True, append_images=frames[1:], **extra)
+    assert getattr(Image.open(io.BytesIO(data)), "n_frames", 1) == 2
+    np.testing.assert_allclose(load_image(data).mean(axis=(1, 2)), (0, 1, 0))
+
+
 def test_exif_orientation_is_applied():
     arr = np.zeros((20, 40, 3), dtype=np.uint8)
     arr[:, 20:] = 255  # stored: left half black, right half white
@@ -244,6 +253,14 @@ def test_png_header_claiming_60000_by_60000():
     data = raw_png(60000, 60000, bit_depth=8, colour_type=2, rows=b"\x00" * 100)
     with pytest.raises(ImageError, match="too large"):
         load_image(data)
+
+
+def test_jpeg_header_claiming_60000_by_60000():
+    data = bytearray(good_jpeg())
+    sof = data.index(b"\xff\xc0")  # baseline frame header: length, precision, height, width
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 60000, 60000)
+    with pytest.raises(ImageError, match="too large"):
+        load_image(bytes(data))
 
 
 def test_absurd_sides_and_pixel_counts_below_pillows_own_limit():
