@@ -81,6 +81,12 @@ LESSONS: tuple[Lesson, ...] = (
         "Slide a kernel over a padded input step by step, predict the output shape from stride "
         "and padding, add channels and filters, pool.",
         "convolution",
+        "lessons/filters.py",
+        "Image filters",
+        ":material/filter_vintage:",
+        "Upload a picture (or pick the cat) and see what blur, edge and Gabor filters respond "
+        "to, with stride, padding, ReLU and pooling.",
+        "filters",
     ),
 )
 
