@@ -39,6 +39,15 @@ LESSONS: tuple[Lesson, ...] = (
         "gradients vanish along a chain of layers.",
         "backprop",
     ),
+    Lesson(
+        "CNNs",
+        "lessons/architectures.py",
+        "Architectures",
+        ":material/stacked_bar_chart:",
+        "Follow LeNet, AlexNet, VGG, GoogLeNet, ResNet and DenseNet from 1998 to 2017: their "
+        "shapes layer by layer, parameters and cost, side by side.",
+        "architectures",
+    ),
 )
 
 
