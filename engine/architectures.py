@@ -90,6 +90,7 @@ class Parallel:
 
     branches: tuple[tuple[Op, ...], ...]
     merge: Literal["concat", "add"]
+    names: tuple[str, ...] = ()  # one per branch, for showing what is inside
 
 
 Op = Conv | BatchNorm | Act | Pool | AdaptivePool | Flatten | Dropout | Linear | Parallel
@@ -349,7 +350,8 @@ def _inception(name: str, c1: int, c3r: int, c3: int, c5r: int, c5: int, pp: int
         (Pool(3, 1, padding=1, ceil=True), *_bn_conv(pp, 1)),
     )
     what = f"inception: 1×1 {c1} | 1×1 {c3r} → 3×3 {c3} | 1×1 {c5r} → 3×3 {c5} | pool → 1×1 {pp}"
-    return Row(name, (Parallel(branches, "concat"),), what)
+    names = ("1×1", "1×1 → 3×3", "1×1 → 3×3 (the '5×5' branch)", "max pool → 1×1")
+    return Row(name, (Parallel(branches, "concat", names),), what)
 
 
 def _googlenet() -> tuple[Row, ...]:
@@ -410,7 +412,8 @@ def _resnet(blocks: Sequence[int], *, bottleneck: bool) -> tuple[Row, ...]:
                 what += ", identity shortcut"
             if stride == 2:
                 what += ", stride 2"
-            rows.append(Row(f"layer{stage}.{i}", (Parallel((main, shortcut), "add"), Act()), what))
+            block = Parallel((main, shortcut), "add", ("main path", "shortcut"))
+            rows.append(Row(f"layer{stage}.{i}", (block, Act()), what))
             in_ch = out
     rows += [
         Row("avgpool", (AdaptivePool(1),)),
@@ -435,7 +438,8 @@ def _densenet121() -> tuple[Row, ...]:
                 BatchNorm(), Act(), Conv(growth, 3, padding=1, bias=False),
             )  # fmt: skip
             what = f"dense layer: BN-ReLU-1×1 {bn_size * growth} → BN-ReLU-3×3 {growth}, concat"
-            rows.append(Row(f"denseblock{b}.layer{i}", (Parallel(((), new), "concat"),), what))
+            block = Parallel(((), new), "concat", ("the input, passed on", "new features"))
+            rows.append(Row(f"denseblock{b}.layer{i}", (block,), what))
             channels += growth
         if b < len(blocks):
             channels //= 2
@@ -467,34 +471,34 @@ NETWORKS: dict[str, Network] = {
         ),
         Network(
             "alexnet", "AlexNet", 2012, _alexnet(), IMAGENET, "Krizhevsky, Sutskever, Hinton",
-            15.3, 20.9,
+            15.3, 20.934,
             "torchvision's AlexNet (the 'one weird trick' variant) has 64 filters in conv1, not "
             "the paper's 96 (the lecture's slide shows 96), and no local response normalisation.",
         ),
         Network(
             "vgg16", "VGG-16", 2014, _vgg16(), IMAGENET, "Simonyan, Zisserman",
-            7.3, 9.6, "Only 3×3 convolutions, stacked deep; most parameters sit in fc6.",
+            7.3, 9.618, "Only 3×3 convolutions, stacked deep; most parameters sit in fc6.",
         ),
         Network(
             "googlenet", "GoogLeNet (Inception v1)", 2014, _googlenet(), IMAGENET,
-            "Szegedy et al.", 6.7, 10.5,
+            "Szegedy et al.", 6.67, 10.47,
             "Without the two auxiliary classifiers used only in training. Batch norm is "
             "torchvision's addition, and its '5×5' branches use 3×3 kernels (a slip torchvision "
             "keeps for compatibility with its weights).",
         ),
         Network(
             "resnet18", "ResNet-18", 2015, _resnet((2, 2, 2, 2), bottleneck=False), IMAGENET,
-            "He, Zhang, Ren, Sun", None, 10.9,
-            "ILSVRC 2015 was won by an ensemble of deeper ResNets (3.6 % top-5 error).",
+            "He, Zhang, Ren, Sun", None, 10.922,
+            "ILSVRC 2015 was won by an ensemble of deeper ResNets (3.57 % top-5 error).",
         ),
         Network(
             "resnet50", "ResNet-50", 2015, _resnet((3, 4, 6, 3), bottleneck=True), IMAGENET,
-            "He, Zhang, Ren, Sun", 3.6, 7.1,
-            "The 3.6 % is the ILSVRC 2015 winning ensemble of ResNets (up to 152 layers).",
+            "He, Zhang, Ren, Sun", 3.57, 7.138,
+            "The 3.57 % is the ILSVRC 2015 winning ensemble of ResNets (up to 152 layers).",
         ),
         Network(
             "densenet121", "DenseNet-121", 2017, _densenet121(), IMAGENET,
-            "Huang, Liu, van der Maaten, Weinberger", None, 8.0,
+            "Huang, Liu, van der Maaten, Weinberger", None, 8.028,
             "Not an ILSVRC entry: each layer gets every earlier feature map of its block as input.",
         ),
     )
@@ -616,6 +620,58 @@ def min_input_size(name: str, *, channels: int | None = None) -> int:
         else:
             lo = mid
     return hi
+
+
+def inside(name: str, layer: str, input_shape: Sequence[int] | None = None) -> list[dict]:
+    """Every layer inside one row of ``summarize(name, input_shape)``, branch by branch.
+
+    Returns
+    -------
+    One dict per layer, in order, with ``branch`` (empty outside parallel branches),
+    ``layer`` (description), ``output_shape``, ``params`` and ``mult_adds``. Each set of
+    branches ends with a row for the merge (concatenate or add); an empty branch is one
+    "identity" row. The ``params`` add up to the row's.
+    """
+    net = _network(name)
+    shape = net.input_shape if input_shape is None else _check_shape(input_shape)
+    rows = {r["layer"]: r for r in summarize(name, shape)}  # raises for a too-small input
+    if layer not in rows:
+        raise ValueError(f"{net.title} has no layer {layer!r}.")
+    for row in net.rows:
+        if row.name == layer:
+            break
+        for op in row.ops:
+            shape, _ = _apply(op, shape)
+    out: list[dict] = []
+
+    def line(branch: str, text: str, shape: Shape, st: _Stats | None = None) -> None:
+        params, mult_adds = (st.params, st.mult_adds) if st else (0, 0)
+        out.append(
+            {
+                "branch": branch,
+                "layer": text,
+                "output_shape": shape,
+                "params": params,
+                "mult_adds": mult_adds,
+            }
+        )
+
+    for op in row.ops:
+        if not isinstance(op, Parallel):
+            shape, st = _apply(op, shape)
+            line("", describe(op), shape, st)
+            continue
+        names = op.names or tuple(f"branch {i}" for i in range(1, len(op.branches) + 1))
+        for branch_name, branch in zip(names, op.branches, strict=True):
+            s = shape
+            if not branch:
+                line(branch_name, "identity", s)
+            for inner in branch:
+                s, st = _apply(inner, s)
+                line(branch_name, describe(inner), s, st)
+        shape, _ = _apply(op, shape)
+        line("", "concatenate channels" if op.merge == "concat" else "add", shape)
+    return out
 
 
 @dataclass(frozen=True)

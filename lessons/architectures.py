@@ -7,6 +7,7 @@ import streamlit as st
 from engine.architectures import (
     NETWORKS,
     Totals,
+    inside,
     min_input_size,
     shape_text,
     summarize,
@@ -33,6 +34,11 @@ def summary(name: str, input_shape: tuple[int, int, int] | None = None) -> list[
 
 
 @st.cache_data(show_spinner=False)
+def parts(name: str, layer: str, input_shape: tuple[int, int, int]) -> list[dict]:
+    return inside(name, layer, input_shape)
+
+
+@st.cache_data(show_spinner=False)
 def reference_totals() -> dict[str, Totals]:
     return {key: totals(summary(key)) for key in KEYS}
 
@@ -56,6 +62,7 @@ def set_size(side: int) -> None:
 
 def on_network_change() -> None:
     set_size(default_side(st.session_state[P + "net"]))
+    st.session_state.pop(P + "inside", None)  # show the new network's first block
 
 
 def sync_url() -> None:
@@ -175,7 +182,7 @@ def timeline(selected: str) -> None:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:g} %"
+    return "—" if value is None else f"{value:.1f} %"
 
 
 def too_small(err: ValueError, key: str) -> None:
@@ -256,10 +263,57 @@ def explore() -> str:
     )
     st.caption(
         "Batch-norm layers have two parameters per channel (a scale and a shift). Blocks "
-        "(inception modules, residual blocks, dense layers) are one row each: their branches "
-        "run side by side and are concatenated (inception, dense) or added (residual)."
+        "(inception modules, residual blocks, dense layers) are one row each: look inside one "
+        "below."
     )
+    look_inside(key, shape, rows)
     return key
+
+
+def look_inside(key: str, shape: tuple[int, int, int], rows: list[dict]) -> None:
+    names = [r["layer"] for r in rows]
+    blocks = [r["layer"] for r in rows if r["kind"] == "block"]
+    if st.session_state.get(P + "inside") not in names:
+        st.session_state[P + "inside"] = (blocks or names)[0]
+    left, right = st.columns([1, 3], gap="large")
+    with left:
+        layer = st.selectbox(
+            "Look inside a layer or block", names, key=P + "inside",
+            help="Every operation inside it, branch by branch, with its output shape",
+        )  # fmt: skip
+        row = rows[names.index(layer)]
+        st.markdown(f"**{layer}**: {row['what']}")
+        if row["kind"] == "block":
+            merge = (
+                "added"
+                if any(p["layer"] == "add" for p in parts(key, layer, shape))
+                else ("concatenated along the channels")
+            )
+            st.caption(
+                f"The branches all start from the same input and their outputs are {merge}."
+                + (" Adding needs equal shapes: where the main path changes the shape, the "
+                   "shortcut gets a 1×1 convolution." if merge == "added" else
+                   " Their heights and widths must match; the channels add up.")
+            )  # fmt: skip
+    with right:
+        st.dataframe(
+            [
+                {
+                    "branch": p["branch"] or "—",
+                    "operation": p["layer"],
+                    "output shape": shape_text(p["output_shape"]),
+                    "parameters": p["params"],
+                    "multiply-adds": p["mult_adds"],
+                }
+                for p in parts(key, layer, shape)
+            ],
+            hide_index=True,
+            key=P + "inside_table",
+            column_config={
+                "parameters": st.column_config.NumberColumn(format="localized"),
+                "multiply-adds": st.column_config.NumberColumn(format="localized"),
+            },
+        )
 
 
 def compare() -> None:

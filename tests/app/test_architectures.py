@@ -166,3 +166,29 @@ def test_quiz(run_page, key, answer, says):
     at.radio(key=f"{P}{key}_choice").set_value(0).run()
     at.button(key=f"{P}{key}_check").click().run()
     assert any("Not quite" in e.value for e in at.error)
+
+
+def inside_table(at):
+    return next(d.value for d in at.dataframe if "branch" in d.value.columns)
+
+
+def test_look_inside_a_block(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key=P + "net").set_value("googlenet").run()
+    ok(at)
+    assert at.selectbox(key=P + "inside").value == "inception3a"  # the first block
+    table = inside_table(at)
+    assert len(set(table["branch"]) - {"—"}) == 4
+    assert list(table.iloc[-1][["operation", "output shape"]]) == [
+        "concatenate channels", "256×28×28"
+    ]  # fmt: skip
+    assert table["parameters"].sum() == 155_872
+
+    at.selectbox(key=P + "net").set_value("resnet18").run()
+    assert at.selectbox(key=P + "inside").value == "layer1.0"
+    at.selectbox(key=P + "inside").set_value("layer2.0").run()
+    ok(at)
+    table = inside_table(at)
+    shortcut = table[table["branch"] == "shortcut"]
+    assert list(shortcut["operation"]) == ["conv 128@1×1, stride 2", "batch norm"]
+    assert any("the shortcut gets a 1×1 convolution" in c.value for c in at.caption)

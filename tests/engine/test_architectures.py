@@ -205,3 +205,34 @@ def test_ceil_mode_matches_pytorchs_formula(n, k, s, p):
     if (out - 1) * s >= n + p:
         out -= 1
     assert got == (out if out >= 1 else None)
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_inside_every_row_adds_up_to_the_row(name):
+    shape = (NETWORKS[name].input_shape[0], 96, 80) if name != "lenet5" else None
+    for r in summarize(name, shape):
+        parts = arch.inside(name, r["layer"], shape)
+        assert sum(p["params"] for p in parts) == r["params"], r["layer"]
+        assert sum(p["mult_adds"] for p in parts) == r["mult_adds"], r["layer"]
+        assert parts[-1]["output_shape"] == r["output_shape"]
+
+
+def test_inside_an_inception_module_and_a_residual_block():
+    parts = arch.inside("googlenet", "inception3a")
+    branches = list(dict.fromkeys(p["branch"] for p in parts if p["branch"]))
+    assert len(branches) == 4
+    ends = [[p for p in parts if p["branch"] == b][-1]["output_shape"] for b in branches]
+    assert ends == [(64, 28, 28), (128, 28, 28), (32, 28, 28), (32, 28, 28)]
+    assert parts[-1] == {
+        "branch": "", "layer": "concatenate channels", "output_shape": (256, 28, 28),
+        "params": 0, "mult_adds": 0,
+    }  # fmt: skip
+    block = arch.inside("resnet18", "layer2.0")
+    shortcut = [p for p in block if p["branch"] == "shortcut"]
+    assert shortcut[0]["layer"] == "conv 128@1×1, stride 2"
+    assert shortcut[0]["params"] == 64 * 128
+    assert [p["layer"] for p in block[-2:]] == ["add", "ReLU"]
+    same = arch.inside("resnet18", "layer1.0")
+    assert [p["layer"] for p in same if p["branch"] == "shortcut"] == ["identity"]
+    with pytest.raises(ValueError, match="has no layer 'layer9'"):
+        arch.inside("resnet18", "layer9")

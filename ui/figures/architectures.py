@@ -93,7 +93,7 @@ def timeline_figure(
         fig.add_trace(
             go.Scatter(
                 x=[lab for lab, _ in known], y=[getattr(n, attr) for _, n in known],
-                mode="markers+text", name=label, text=[f"{getattr(n, attr):g}" for _, n in known],
+                mode="markers+text", name=label, text=[f"{getattr(n, attr):.1f}" for _, n in known],
                 textposition="middle right", textfont={"size": 11, "color": colour},
                 marker={"symbol": symbol, "size": 11, "color": colour,
                         "line": {"width": 2, "color": colour}},
