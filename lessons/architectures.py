@@ -309,6 +309,7 @@ def look_inside(key: str, shape: tuple[int, int, int], rows: list[dict]) -> None
             ],
             hide_index=True,
             key=P + "inside_table",
+            height=min(38 + 35 * len(parts(key, layer, shape)), 740),
             column_config={
                 "parameters": st.column_config.NumberColumn(format="localized"),
                 "multiply-adds": st.column_config.NumberColumn(format="localized"),

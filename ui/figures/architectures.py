@@ -183,7 +183,7 @@ def shape_flow_figure(rows: Sequence[dict], input_shape: Sequence[int]) -> go.Fi
         trace.showlegend = False
     # Log axes from 1 channel, and from just under the smallest layer with parameters.
     top_c = math.log10(max(s[0] for s in shapes))
-    fig.update_yaxes(type="log", dtick=1, range=[0, top_c + 0.35], row=2, col=1)
+    fig.update_yaxes(type="log", dtick=1, range=[-0.3, top_c + 0.35], row=2, col=1)
     nonzero = [p for p in params if p]
     fig.update_yaxes(
         type="log", dtick=1, row=3, col=1,
