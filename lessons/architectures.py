@@ -75,6 +75,10 @@ def sync_url() -> None:
         st.query_params["size"] = f"{h}x{w}"
 
 
+def sync_compare() -> None:
+    st.query_params["compare"] = f"{st.session_state[P + 'cmp_a']},{st.session_state[P + 'cmp_b']}"
+
+
 def _side_from_url(text: str) -> tuple[int, int] | None:
     try:
         h, w = (int(v) for v in text.lower().split("x"))
@@ -92,8 +96,10 @@ def init_state() -> None:
     size = _side_from_url(st.query_params.get("size", "")) or NETWORKS[key].input_shape[1:]
     st.session_state[P + "height"], st.session_state[P + "width"] = size
     sync_url()  # a link copied right away already names the network
-    st.session_state.setdefault(P + "cmp_a", "alexnet")
-    st.session_state.setdefault(P + "cmp_b", "resnet50")
+    pair = st.query_params.get("compare", "").split(",")
+    if len(pair) != 2 or not set(pair) <= set(NETWORKS):
+        pair = ["alexnet", "resnet50"]
+    st.session_state[P + "cmp_a"], st.session_state[P + "cmp_b"] = pair
 
 
 # -- widgets ---------------------------------------------------------------------------------------
@@ -119,8 +125,12 @@ def network_controls() -> tuple[str, tuple[int, int, int]]:
 
 def compare_controls() -> tuple[str, str]:
     c1, c2 = st.columns(2)
-    a = c1.selectbox("First network", KEYS, format_func=title, key=P + "cmp_a")
-    b = c2.selectbox("Second network", KEYS, format_func=title, key=P + "cmp_b")
+    a = c1.selectbox(
+        "First network", KEYS, format_func=title, key=P + "cmp_a", on_change=sync_compare
+    )
+    b = c2.selectbox(
+        "Second network", KEYS, format_func=title, key=P + "cmp_b", on_change=sync_compare
+    )
     return a, b
 
 

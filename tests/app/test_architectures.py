@@ -92,8 +92,12 @@ def test_deep_link_and_broken_links():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params["net"] = "lenet9"
     at.query_params["size"] = "huge"
+    at.query_params["compare"] = "vgg16,vgg19"
     ok(at.run())
     assert at.session_state[P + "net"] == "lenet5"
+    assert (at.session_state[P + "cmp_a"], at.session_state[P + "cmp_b"]) == (
+        "alexnet", "resnet50"
+    )  # fmt: skip
     assert metric(at, "Parameters") == "61,706"
 
 
@@ -147,6 +151,12 @@ def test_compare_two_networks(run_page):
     assert fc["y"] == ["VGG-16 (2014)", "GoogLeNet (Inception v1) (2014)"]
     assert fc["x"] == pytest.approx([123.642856, 1.025])
     assert any("89% of VGG-16's parameters" in c.value for c in at.caption)
+    assert at.query_params["compare"] == "vgg16,googlenet"
+
+    linked = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    linked.query_params["compare"] = "vgg16,googlenet"
+    ok(linked.run())
+    assert [m.value for m in linked.metric][-6:] == values
 
 
 @pytest.mark.parametrize(

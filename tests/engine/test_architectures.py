@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -236,3 +237,16 @@ def test_inside_an_inception_module_and_a_residual_block():
     assert [p["layer"] for p in same if p["branch"] == "shortcut"] == ["identity"]
     with pytest.raises(ValueError, match="has no layer 'layer9'"):
         arch.inside("resnet18", "layer9")
+
+
+@given(st.sampled_from(sorted(NETWORKS)), st.integers(1, 300), st.integers(1, 300))
+def test_accepted_exactly_when_both_sides_reach_the_smallest_input(name, h, w):
+    # Height and width go through the same layers independently.
+    shape = (NETWORKS[name].input_shape[0], h, w)
+    if min(h, w) >= MIN_SIZE[name]:
+        rows = summarize(name, shape)
+        assert all(d >= 1 for r in rows for d in r["output_shape"])
+        assert rows[-1]["output_shape"] == ((10,) if name == "lenet5" else (1000,))
+    else:
+        with pytest.raises(ValueError, match=re.escape(f"too small for {NETWORKS[name].title}")):
+            summarize(name, shape)
