@@ -480,11 +480,11 @@ NETWORKS: dict[str, Network] = {
             7.3, 9.618, "Only 3×3 convolutions, stacked deep; most parameters sit in fc6.",
         ),
         Network(
-            "googlenet", "GoogLeNet (Inception v1)", 2014, _googlenet(), IMAGENET,
+            "googlenet", "GoogLeNet", 2014, _googlenet(), IMAGENET,
             "Szegedy et al.", 6.67, 10.47,
-            "Without the two auxiliary classifiers used only in training. Batch norm is "
-            "torchvision's addition, and its '5×5' branches use 3×3 kernels (a slip torchvision "
-            "keeps for compatibility with its weights).",
+            "Also called Inception v1; here without the two auxiliary classifiers used only in "
+            "training. Batch norm is torchvision's addition, and its '5×5' branches use 3×3 "
+            "kernels (a slip torchvision keeps for compatibility with its weights).",
         ),
         Network(
             "resnet18", "ResNet-18", 2015, _resnet((2, 2, 2, 2), bottleneck=False), IMAGENET,

@@ -53,7 +53,7 @@ def timeline_figure(
     The selected network is highlighted. The gap between LeNet (1998) and AlexNet (2012) is
     marked rather than drawn to scale, so the six networks of 2012-2017 get room.
     """
-    labels = [f"{n.year}<br><b>{n.title.split(' (')[0]}</b>" for n in networks]
+    labels = [f"{n.year}<br><b>{n.title}</b>" for n in networks]
     colours = [HIGHLIGHT if n.key == selected else MUTED for n in networks]
     hover = [
         f"<b>{n.title}</b> ({n.year}), {n.authors}<br>{stats[n.key].depth} weight layers "
