@@ -46,7 +46,12 @@ def test_switch_network_and_see_its_total(page: Page) -> None:
     expect(page.get_by_text("layer4.2").first).to_be_attached()
     assert "net=resnet50" in page.url
     assert_no_exception(page)
-    page.set_viewport_size({"width": 1440, "height": 4400})
+    page.set_viewport_size({"width": 1440, "height": 4600})
+    page.evaluate(  # the picker scrolled the page: show it from the top
+        """for (const id of ["stMain", "stAppViewContainer"]) {
+            document.querySelector(`[data-testid="${id}"]`)?.scrollTo(0, 0);
+        }"""
+    )
     wait_idle(page)
     screenshot(page, "architectures")
 
