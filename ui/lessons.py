@@ -87,6 +87,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Upload a picture (or pick the cat) and see what blur, edge and Gabor filters respond "
         "to, with stride, padding, ReLU and pooling.",
         "filters",
+        "CNNs",
+        "lessons/architectures.py",
+        "Architectures",
+        ":material/stacked_bar_chart:",
+        "Follow LeNet, AlexNet, VGG, GoogLeNet, ResNet and DenseNet from 1998 to 2017: their "
+        "shapes layer by layer, parameters and cost, side by side.",
+        "architectures",
     ),
 )
 
