@@ -39,6 +39,15 @@ LESSONS: tuple[Lesson, ...] = (
         "gradients vanish along a chain of layers.",
         "backprop",
     ),
+    Lesson(
+        "CNNs",
+        "lessons/lenet.py",
+        "Train a LeNet",
+        ":material/model_training:",
+        "Train a small CNN on handwritten digits here: curves, confusion matrix, learned filters, "
+        "and the feature maps of any test digit layer by layer.",
+        "lenet",
+    ),
 )
 
 
