@@ -363,13 +363,13 @@ def inside_the_network(trainer: Trainer) -> None:
                 f"Predicted **{pred}** (p = {probs[pred]:.1%}), but it is a **{label}** "
                 f"(p = {probs[label]:.1%})."
             )
+        pooled = "the strongest response" if net.pool == "max" else "the mean"
         st.markdown(
             "Dark tiles are strong activations. Each conv1 map shows where one of the six "
-            "filters (tab *Learned filters*) finds its pattern; pooling keeps the strongest "
-            "response in each 2 × 2 block; conv2 combines the six maps into 16 new ones. The 64 "
-            "numbers after the last pooling go through dense layers of 120 and 84 units to the "
-            "10 scores, "
-            "and the softmax turns them into the probabilities on the left."
+            f"filters (tab *Learned filters*) finds its pattern; pooling keeps {pooled} of "
+            "each 2 × 2 block; conv2 combines the six maps into 16 new ones. The 64 numbers "
+            "after the last pooling go through dense layers of 120 and 84 units to the 10 "
+            "scores, and the softmax turns them into the probabilities on the left."
         )
         if trainer.epoch == 0:
             st.info("The network is untrained: its filters are random. Train it and look again.")

@@ -67,3 +67,23 @@ def test_stop_pauses_and_continue_resumes(page):
     page.wait_for_timeout(1_500)  # nothing trains while paused
     assert page.locator(MAIN).get_by_text(re.compile(r"Paused at epoch")).inner_text() == paused
     assert_no_exception(page)
+
+
+def test_leaving_the_page_stops_training(page):
+    open_page(page, "lenet?epochs=60&batch=8")
+    page.get_by_role("button", name="Train", exact=True).click()
+    main = page.locator(MAIN)
+    expect(main.get_by_text(re.compile(r"Training: epoch"))).to_be_visible(timeout=30_000)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Backpropagation").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Backpropagation").first).to_be_visible()
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Train a LeNet").click()
+    wait_idle(page)
+    # Back on the page: the trained network is kept, paused, with Continue to go on.
+    expect(page.get_by_role("button", name="Continue", exact=True)).to_be_enabled()
+    paused = main.get_by_text(re.compile(r"Paused at epoch"))
+    expect(paused).to_be_visible()
+    text = paused.inner_text()
+    page.wait_for_timeout(1_500)  # three timer periods: a live timer would have moved on
+    assert paused.inner_text() == text
+    assert_no_exception(page)

@@ -21,6 +21,7 @@ from engine.cnn import (
     softmax,
     softmax_cross_entropy,
 )
+from engine.conv import conv2d, pool2d
 from engine.digits import N_IMAGES, load_digits, train_test_split
 
 H = 1e-6
@@ -72,6 +73,31 @@ def test_conv_backward_equals_finite_differences(n, c, o, k, size, padding, stri
     conv.b[...] = rng.normal(size=o)
     x = rng.normal(size=(n, c, size, size + 1))
     layer_gradcheck(conv, x, rng)
+
+
+@settings(max_examples=30)
+@given(
+    n=st.integers(1, 3),
+    c=st.integers(1, 3),
+    o=st.integers(1, 4),
+    k=st.integers(1, 5),
+    size=st.integers(5, 9),
+    padding=st.integers(0, 2),
+    stride=st.integers(1, 3),
+    seed=st.integers(0, 2**16),
+)
+def test_conv_and_pool_forward_equal_engine_conv(n, c, o, k, size, padding, stride, seed):
+    """The layers' own forward passes agree with engine.conv's conv2d and pool2d."""
+    rng = np.random.default_rng(seed)
+    conv = Conv2D(c, o, k, padding=padding, stride=stride, std=1.0, rng=rng)
+    conv.b[...] = rng.normal(size=o)
+    x = rng.normal(size=(n, c, size, size - 1))
+    expected = conv2d(x, conv.W, conv.b, stride=stride, padding=padding)
+    np.testing.assert_allclose(conv.forward(x), expected, rtol=1e-10, atol=1e-12)
+    for mode in POOLS:
+        np.testing.assert_allclose(
+            Pool2D(2, mode=mode).forward(x), pool2d(x, 2, mode=mode), rtol=1e-12
+        )
 
 
 def test_conv_forward_matches_a_plain_loop():
