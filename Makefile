@@ -18,6 +18,10 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# One BLAS thread per process: a classroom's sessions share the cores, and for the small matrices
+# here more threads only add overhead (a 100x100 decision-boundary grid took 9x longer with two).
+export OPENBLAS_NUM_THREADS ?= 1
+
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 

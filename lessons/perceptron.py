@@ -173,8 +173,9 @@ def edited_points() -> tuple[np.ndarray, np.ndarray, list[str]]:
     return kept[["x1", "x2"]].to_numpy(float), kept["label"].to_numpy(int), notes
 
 
-def _toggle_play() -> None:
-    st.session_state[f"{K}playing"] = not st.session_state.get(f"{K}playing", False)
+def _set_playing(playing: bool) -> None:
+    # Set, not toggle: a click must mean what its label said even if it is delivered twice.
+    st.session_state[f"{K}playing"] = playing
 
 
 def training_buttons(total: int, n: int, cursor: int, playing: bool) -> None:
@@ -200,7 +201,8 @@ def training_buttons(total: int, n: int, cursor: int, playing: bool) -> None:
         )
     cols[2].button(
         "Pause" if playing else "Play",
-        on_click=_toggle_play,
+        on_click=_set_playing,
+        args=(not playing,),
         disabled=at_end and not playing,
         width="stretch",
         icon=":material/pause:" if playing else ":material/play_arrow:",
@@ -334,8 +336,10 @@ def training_view() -> None:
 def run_and_show(X: np.ndarray, y: np.ndarray, timer_on: bool) -> None:
     """The training view. Runs as a fragment that re-runs on a timer while Play is on."""
     state = st.session_state
-    if timer_on and not state[f"{K}playing"]:
-        st.rerun()  # paused: rebuild the page without the timer
+    if timer_on != state[f"{K}playing"]:
+        # Play/Pause sits inside this fragment, so its click reruns only the fragment; the timer
+        # is set by the full run, so switch it on (or off) with one full rerun.
+        st.rerun()
     w0 = start_weights(state[f"{K}start"], state[f"{K}weight_seed"])
     run_key = (X.tobytes(), y.tobytes(), w0.tobytes())
     if state[f"{K}run_key"] != run_key:  # new data or new start: begin again
