@@ -16,7 +16,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
+from engine.activations import activate, activation_grad, softmax
 from engine.conv import output_size
+from engine.losses import cross_entropy_with_logits, cross_entropy_with_logits_grad
 
 Array = NDArray[np.float64]
 Labels = NDArray[np.int64]
@@ -187,20 +189,12 @@ class Activation(Layer):
         self.activation, self.name = activation, name
 
     def forward(self, x: Array) -> Array:
-        if self.activation == "relu":
-            self.out = np.maximum(x, 0.0)
-        elif self.activation == "sigmoid":
-            self.out = 0.5 * (1.0 + np.tanh(0.5 * x))  # σ(x) without overflow in exp
-        else:
-            self.out = np.tanh(x)
+        self.x = x
+        self.out = activate(self.activation, x)
         return self.out
 
     def backward(self, dout: Array) -> Array:
-        if self.activation == "relu":
-            return dout * (self.out > 0)
-        if self.activation == "sigmoid":
-            return dout * self.out * (1.0 - self.out)
-        return dout * (1.0 - self.out**2)
+        return dout * activation_grad(self.activation, self.x, self.out)
 
 
 class Flatten(Layer):
@@ -251,31 +245,19 @@ class Dense(Layer):
         return dout @ self.W.T
 
 
-def softmax(logits: Array) -> Array:
-    """(N, K) scores -> (N, K) probabilities, each row summing to 1."""
-    z = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def softmax_cross_entropy(logits: Array, y: Labels) -> tuple[float, Array]:
-    """Mean cross-entropy −log p(y | x) over the batch, and its gradient in the logits.
+    """Mean cross-entropy −log softmax(f)_y over the batch, and its gradient in the logits.
 
     Parameters
     ----------
-    logits : (N, K). y : (N,) class indices.
+    logits : (N, K) finite scores f. y : (N,) class indices.
 
     Returns
     -------
-    loss, dlogits (N, K) = (softmax(logits) − onehot(y)) / N.
+    loss, dlogits (N, K) = (softmax(f) − onehot(y)) / N.
     """
-    z = logits - logits.max(axis=1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    n = len(y)
-    loss = float(-log_p[np.arange(n), y].mean())
-    dlogits = np.exp(log_p)
-    dlogits[np.arange(n), y] -= 1.0
-    return loss, dlogits / n
+    loss = float(cross_entropy_with_logits(logits, y))
+    return loss, cross_entropy_with_logits_grad(logits, y) / len(y)
 
 
 # -- the network -----------------------------------------------------------------------------------
@@ -417,8 +399,10 @@ class LeNet:
 
     def loss_and_grads(self, x: Array, y: Labels) -> tuple[float, Array]:
         """Forward, mean cross-entropy, backward. Gradients land in `grads()`; returns
-        (loss, logits)."""
+        (loss, logits). Raises FloatingPointError when the scores are not finite."""
         logits = self.forward(x)
+        if not np.isfinite(logits).all():
+            raise FloatingPointError("The scores overflowed: the weights have blown up.")
         loss, d = softmax_cross_entropy(logits, np.asarray(y))
         for layer in reversed(self.layers):
             d = layer.backward(d)
@@ -557,9 +541,15 @@ class Trainer:
         t0 = time.perf_counter()
         start = self._batch_starts[self._next]
         idx = self._order[start : start + self._batch_size_now]
-        loss, logits = self.net.loss_and_grads(self.x_train[idx], self.y_train[idx])
-        correct = int((logits.argmax(axis=1) == self.y_train[idx]).sum())
-        if not np.isfinite(loss) or loss > DIVERGED_LOSS:
+        x, y = self.x_train[idx], self.y_train[idx]
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss, logits = self.net.loss_and_grads(x, y)
+        except FloatingPointError:
+            self.diverged = True
+            return float("inf")
+        correct = int((logits.argmax(axis=1) == y).sum())
+        if loss > DIVERGED_LOSS:
             self.diverged = True
             return loss
         self.optimizer.step(self.net.params(), self.net.grads())

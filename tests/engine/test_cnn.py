@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.activations import softmax
 from engine.cnn import (
     ACTIVATIONS,
     POOLS,
@@ -18,7 +19,6 @@ from engine.cnn import (
     Pool2D,
     Trainer,
     confusion_matrix,
-    softmax,
     softmax_cross_entropy,
 )
 from engine.conv import conv2d, pool2d
@@ -293,3 +293,11 @@ def test_divergence_is_detected_and_bad_hyperparameters_refused():
 def test_confusion_matrix_counts():
     m = confusion_matrix(np.array([0, 1, 1, 2]), np.array([0, 2, 1, 2]), n_classes=3)
     np.testing.assert_array_equal(m, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+
+
+def test_overflowing_weights_count_as_divergence():
+    s = train_test_split(seed=0)
+    trainer = Trainer(LeNet(seed=0), s.x_train, s.y_train, s.x_test, s.y_test)
+    trainer.net.params()["fc3.W"][...] = np.inf
+    trainer.run(until_epoch=1)
+    assert trainer.diverged and trainer.progress == 0
