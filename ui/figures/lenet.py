@@ -18,6 +18,7 @@ INK = [[0.0, "#FFFFFF"], [1.0, BOUNDARY]]  # pixel intensity and non-negative ac
 CORRECT_SCALE = [[0.0, rgba(NEGATIVE, 0.15)], [1.0, NEGATIVE]]
 WRONG_SCALE = [[0.0, rgba(POSITIVE, 0.25)], [1.0, POSITIVE]]
 NO_BAR = {"displayModeBar": False}
+MAX_POINTS = 400
 
 
 def _running_mean(values: Sequence[float], window: int) -> np.ndarray:
@@ -38,17 +39,22 @@ def curves_figure(
         subplot_titles=("Cross-entropy loss", "Accuracy"),
     )  # fmt: skip
     smooth = max(1, batches_per_epoch // 4)
-    step_x = list(h.step_epoch)
+    # At most MAX_POINTS per minibatch curve: a long run stays light to send and to redraw.
+    every = max(1, -(-len(h.step_epoch) // MAX_POINTS))
+    step_x = np.asarray(h.step_epoch)[::every]
+    step_loss = np.asarray(h.step_loss)[::every]
+    mean_loss = _running_mean(h.step_loss, smooth)[::every]
+    mean_acc = _running_mean(h.step_accuracy, smooth)[::every]
     fig.add_trace(
         go.Scatter(
-            x=step_x, y=list(h.step_loss), mode="lines", line={"color": rgba(TRAIN, 0.18)},
+            x=step_x, y=step_loss, mode="lines", line={"color": rgba(TRAIN, 0.18)},
             name="minibatch loss", showlegend=False, hoverinfo="skip",
         ),
         row=1, col=1,
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
-            x=step_x, y=_running_mean(h.step_loss, smooth), mode="lines",
+            x=step_x, y=mean_loss, mode="lines",
             line={"color": TRAIN, "width": 2}, name="training set",
             hovertemplate="epoch %{x:.2f}: loss %{y:.3f}<extra>training</extra>",
         ),
@@ -64,7 +70,7 @@ def curves_figure(
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
-            x=step_x, y=_running_mean(h.step_accuracy, smooth), mode="lines",
+            x=step_x, y=mean_acc, mode="lines",
             line={"color": TRAIN, "width": 2}, name="training set", showlegend=False,
             hovertemplate="epoch %{x:.2f}: %{y:.1%}<extra>training</extra>",
         ),
