@@ -86,12 +86,13 @@ def curves_figure(
     )  # fmt: skip
     fig.add_hline(
         y=0.95, line={"color": MUTED, "dash": "dot", "width": 1.5}, row=1, col=2,
-        annotation_text="95 %", annotation_position="bottom right",
+        annotation_text="95 %", annotation_position="bottom left",
         annotation_font={"color": MUTED, "size": 12},
     )  # fmt: skip
     base_layout(fig, height=height)
     fig.update_layout(margin={"t": 60}, legend={"y": 1.12})
-    fig.update_xaxes(title_text="epoch", range=[0, max(target_epochs, 1)])
+    done = h.epochs[-1] if h.epochs else 0
+    fig.update_xaxes(title_text="epoch", range=[0, max(target_epochs, done, 1)])
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
     return fig
