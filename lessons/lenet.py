@@ -15,6 +15,7 @@ from ui.figures.lenet import (
     feature_maps_figure,
     filters_figure,
     probabilities_figure,
+    units_figure,
 )
 from ui.frame import QuizQuestion, lesson_header, quiz
 
@@ -353,12 +354,17 @@ def inside_the_network(trainer: Trainer) -> None:
                 feature_maps_figure(maps[name], cols=per_row), key=P + "map_" + name,
                 config=NO_BAR,
             )  # fmt: skip
+    for name in ("act_fc1", "act_fc2"):
+        units = maps[name]
+        st.markdown(f"**{name.removeprefix('act_')} + {act}: {len(units)} units**")
+        st.plotly_chart(units_figure(units), key=P + "units_" + name, config=NO_BAR)
     left, right = st.columns([1.2, 1], gap="large")
     with left:
         st.plotly_chart(
             probabilities_figure(probs, true_label=int(d.y_test[i])), key=P + "probs",
             config=NO_BAR,
         )  # fmt: skip
+        st.caption("Pink: the network's answer (the most probable digit). Outlined: the truth.")
     with right:
         pred, label = int(probs.argmax()), int(d.y_test[i])
         if pred == label:

@@ -168,6 +168,7 @@ def test_one_test_digit_and_next_mistake(run_page):
     assert probs.shape == (10,) and abs(probs.sum() - 1) < 1e-9
     maps = array(chart(at, "lenet_map_act1")["data"][0]["z"])
     assert maps.shape == (3 * 8 + 2, 2 * 8 + 1)  # six 8×8 maps, two per row, one-pixel gaps
+    assert array(chart(at, "lenet_units_act_fc1")["data"][0]["z"]).shape == (1, 120)
     at.button(key="lenet_mistake").click().run()  # untrained: plenty of mistakes
     assert at.session_state["lenet_digit"] > 5
     assert any("but it is a" in e.value for e in at.error)

@@ -190,6 +190,16 @@ def feature_maps_figure(maps: np.ndarray, *, cols: int, height: int = 170) -> go
     )  # fmt: skip
 
 
+def units_figure(values: np.ndarray, *, height: int = 46) -> go.Figure:
+    """A dense layer's outputs (U,) as one strip of cells, stretched to the given height."""
+    fig = _tiles(
+        np.asarray(values, dtype=float)[None, None], cols=1,
+        signed=bool(np.min(values) < 0), height=height, hover="activation %{z:.3f}",
+    )  # fmt: skip
+    fig.layout.yaxis.scaleanchor = None
+    return fig
+
+
 def probabilities_figure(p: np.ndarray, *, true_label: int, height: int = 260) -> go.Figure:
     """Softmax output for one image: the predicted digit highlighted, the true one outlined."""
     k = len(p)
