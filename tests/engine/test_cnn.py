@@ -91,7 +91,7 @@ def test_conv_and_pool_forward_equal_engine_conv(n, c, o, k, size, padding, stri
     rng = np.random.default_rng(seed)
     conv = Conv2D(c, o, k, padding=padding, stride=stride, std=1.0, rng=rng)
     conv.b[...] = rng.normal(size=o)
-    x = rng.normal(size=(n, c, size, size - 1))
+    x = rng.normal(size=(n, c, size, size + 1))
     expected = conv2d(x, conv.W, conv.b, stride=stride, padding=padding)
     np.testing.assert_allclose(conv.forward(x), expected, rtol=1e-10, atol=1e-12)
     for mode in POOLS:
