@@ -55,6 +55,7 @@ class Layer:
 
     name: str = ""
     kind: str = ""
+    shape_out: tuple[int, ...] = ()  # one image's output shape, set when a network is built
 
     def params(self) -> dict[str, Array]:
         return {}
@@ -357,7 +358,8 @@ class LeNet:
         ]
 
     # passes --------------------------------------------------------------------------------------
-    def _check_input(self, x: Array) -> Array:
+    def check_input(self, x: Array) -> Array:
+        """x as float64 (N, C, H, W); one image (C, H, W) becomes a batch of one."""
         x = np.asarray(x, dtype=np.float64)
         if x.ndim == 3:
             x = x[None]
@@ -370,14 +372,14 @@ class LeNet:
 
     def forward(self, x: Array) -> Array:
         """x (N, C, H, W) or one image (C, H, W) -> logits (N, n_classes)."""
-        out = self._check_input(x)
+        out = self.check_input(x)
         for layer in self.layers:
             out = layer.forward(out)
         return out
 
     def feature_maps(self, x: Array) -> list[tuple[Layer, Array]]:
         """Every layer's output for one image (C, H, W), in order, batch axis dropped."""
-        out = self._check_input(x)
+        out = self.check_input(x)
         maps = []
         for layer in self.layers:
             out = layer.forward(out)
@@ -386,7 +388,7 @@ class LeNet:
 
     def predict_proba(self, x: Array, *, batch_size: int = 512) -> Array:
         """(N, n_classes) softmax probabilities, evaluated in batches to bound memory."""
-        x = self._check_input(x)
+        x = self.check_input(x)
         return np.concatenate(
             [softmax(self.forward(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
         )
@@ -475,8 +477,18 @@ class Trainer:
     ) -> None:
         check_hyperparameters(lr=lr, batch_size=batch_size, momentum=momentum, n_train=len(y_train))
         self.net = net
-        self.x_train, self.y_train = net._check_input(x_train), np.asarray(y_train)
-        self.x_test, self.y_test = net._check_input(x_test), np.asarray(y_test)
+        self.x_train, self.y_train = net.check_input(x_train), np.asarray(y_train)
+        self.x_test, self.y_test = net.check_input(x_test), np.asarray(y_test)
+        for x, y, name in (
+            (self.x_train, self.y_train, "training"),
+            (self.x_test, self.y_test, "test"),
+        ):
+            if len(x) != len(y) or len(y) == 0:
+                raise ValueError(
+                    f"The {name} set needs one label per image ({len(x)} images, {len(y)} labels)."
+                )
+            if y.min() < 0 or y.max() >= net.n_classes:
+                raise ValueError(f"The {name} labels must be classes 0 to {net.n_classes - 1}.")
         self.batch_size = batch_size
         self.optimizer = SGD(net.params(), lr=lr, momentum=momentum)
         self.rng = np.random.default_rng(seed)

@@ -42,6 +42,7 @@ ARCH_KEYS = ("activation", "pool", "seed")  # changing one of these means a new 
 # back to back, even when a busy browser's timer fires late.
 TICK = 0.3
 CHUNK = 0.25
+CHUNK_STEPS = 40  # and at most this many minibatches per chunk, on a fast machine too
 CHUNKS_PER_TICK = 3
 ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh"}
 POOL_LABELS = {"max": "max pooling", "avg": "average pooling"}
@@ -254,7 +255,7 @@ def training_panel(timer_on: bool) -> None:
     )
     if training:
         for _ in range(CHUNKS_PER_TICK):
-            trainer.run(until_epoch=target, max_seconds=CHUNK)
+            trainer.run(until_epoch=target, max_steps=CHUNK_STEPS, max_seconds=CHUNK)
             bar.progress(min(trainer.progress / target, 1.0), progress_text(trainer, target, True))
             if trainer.progress >= target or trainer.diverged:
                 state[P + "training"] = False

@@ -58,18 +58,19 @@ def test_page_starts_untrained_with_the_layer_table(run_page):
 
 def test_training_runs_in_chunks_and_accuracy_rises(run_page):
     at = run_page(PAGE)
-    at.slider(key="lenet_epochs").set_value(3).run()
-    assert at.query_params["epochs"] == "3"
+    at.slider(key="lenet_epochs").set_value(4).run()
+    assert at.query_params["epochs"] == "4"
     at.button(key="lenet_train").click().run()
     assert at.session_state["lenet_training"]
-    first = at.session_state["lenet_trainer"].progress
-    assert 0 < first < 3  # one chunk, not the whole run
+    trainer = at.session_state["lenet_trainer"]
+    # One run trains a few chunks of at most CHUNK_STEPS minibatches, not the whole run.
+    assert 0 < len(trainer.history.step_loss) <= 3 * 40 < 4 * trainer.batches_per_epoch
     assert at.selectbox(key="lenet_activation").disabled  # settings locked while training
     assert train_to_the_end(at, press=False) >= 1
     trainer = at.session_state["lenet_trainer"]
-    assert trainer.epoch == 3 and not at.session_state["lenet_training"]
+    assert trainer.epoch == 4 and not at.session_state["lenet_training"]
     assert trainer.history.test_accuracy[-1] > 0.8
-    assert metric(at, "Epochs done") == "3 / 3"
+    assert metric(at, "Epochs done") == "4 / 4"
     assert at.button(key="lenet_train").disabled  # target reached
     curves = chart(at, "lenet_curves")
     test_acc = [t for t in curves["data"] if t.get("name") == "test set" and t["xaxis"] == "x2"]
@@ -79,10 +80,10 @@ def test_training_runs_in_chunks_and_accuracy_rises(run_page):
     cm = chart(at, "lenet_confusion")
     assert any(t["type"] == "heatmap" for t in cm["data"])
     # Raise the target and continue from where it stopped.
-    at.slider(key="lenet_epochs").set_value(4).run()
+    at.slider(key="lenet_epochs").set_value(5).run()
     assert at.button(key="lenet_train").label == "Continue"
     train_to_the_end(at)
-    assert at.session_state["lenet_trainer"].epoch == 4
+    assert at.session_state["lenet_trainer"].epoch == 5
 
 
 def test_stop_pauses_and_reset_returns_to_the_same_weights(run_page):

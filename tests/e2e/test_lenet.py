@@ -19,7 +19,7 @@ def percent(text: str) -> float:
 
 
 def test_training_raises_accuracy_and_shows_what_was_learned(page):
-    open_page(page, "lenet?epochs=4")
+    open_page(page, "lenet?epochs=6")
     assert_no_exception(page)
     main = page.locator(MAIN)
     before = percent(metric_value(page, "Test accuracy"))
@@ -29,7 +29,7 @@ def test_training_raises_accuracy_and_shows_what_was_learned(page):
     expect(main.get_by_text(re.compile(r"Training: epoch \d"))).to_be_visible(timeout=30_000)
     expect(
         page.locator(f'{MAIN} [data-testid="stMetric"]').filter(has_text="Epochs done")
-    ).to_contain_text("4 / 4", timeout=120_000)
+    ).to_contain_text("6 / 6", timeout=120_000)
     wait_idle(page)
     after = percent(metric_value(page, "Test accuracy"))
     assert after > 80 > before

@@ -284,6 +284,10 @@ def test_divergence_is_detected_and_bad_hyperparameters_refused():
     assert trainer.diverged and trainer.epoch < 3
     with pytest.raises(ValueError, match="diverged"):
         trainer.train_step()
+    with pytest.raises(ValueError, match="one label per image"):
+        Trainer(LeNet(), s.x_train, s.y_train[:-1], s.x_test, s.y_test)
+    with pytest.raises(ValueError, match="classes 0 to 9"):
+        Trainer(LeNet(), s.x_train, s.y_train, s.x_test, s.y_test + 1)
     for bad in ({"lr": -1.0}, {"lr": float("nan")}, {"momentum": 1.0}, {"batch_size": 0}):
         kwargs = {"lr": 0.01, "momentum": 0.0, "batch_size": 32} | bad
         with pytest.raises(ValueError):
