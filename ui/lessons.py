@@ -94,6 +94,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Follow LeNet, AlexNet, VGG, GoogLeNet, ResNet and DenseNet from 1998 to 2017: their "
         "shapes layer by layer, parameters and cost, side by side.",
         "architectures",
+        "CNNs",
+        "lessons/lenet.py",
+        "Train a LeNet",
+        ":material/model_training:",
+        "Train a small CNN on handwritten digits here: curves, confusion matrix, learned filters, "
+        "and the feature maps of any test digit layer by layer.",
+        "lenet",
     ),
 )
 
