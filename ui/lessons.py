@@ -38,6 +38,8 @@ LESSONS: tuple[Lesson, ...] = (
         "Watch one perceptron loop forever on XOR, design AND, OR, NAND and NOT by hand, then "
         "build XOR from two layers of them.",
         "xor",
+    ),
+    Lesson(
         "Multilayer perceptron",
         "lessons/mlp.py",
         "Multilayer perceptron",
@@ -81,12 +83,17 @@ LESSONS: tuple[Lesson, ...] = (
         "Slide a kernel over a padded input step by step, predict the output shape from stride "
         "and padding, add channels and filters, pool.",
         "convolution",
+    ),
+    Lesson(
+        "Convolution",
         "lessons/filters.py",
         "Image filters",
         ":material/filter_vintage:",
         "Upload a picture (or pick the cat) and see what blur, edge and Gabor filters respond "
         "to, with stride, padding, ReLU and pooling.",
         "filters",
+    ),
+    Lesson(
         "CNNs",
         "lessons/architectures.py",
         "Architectures",
@@ -94,6 +101,8 @@ LESSONS: tuple[Lesson, ...] = (
         "Follow LeNet, AlexNet, VGG, GoogLeNet, ResNet and DenseNet from 1998 to 2017: their "
         "shapes layer by layer, parameters and cost, side by side.",
         "architectures",
+    ),
+    Lesson(
         "CNNs",
         "lessons/lenet.py",
         "Train a LeNet",
