@@ -25,6 +25,10 @@ def test_stride_and_padding_change_the_shape(page):
     open_page(page, "convolution")
     main = page.locator(MAIN)
     expect(main.get_by_text("Output shape: 2 × 2")).to_be_visible()
+    # KaTeX typesets after the text arrives: wait for the formula before reading it.
+    expect(
+        main.locator(".katex-mathml annotation").filter(has_text=r"0 \times 0 + 1 \times 1")
+    ).not_to_have_count(0)
     assert r"0 \times 0 + 1 \times 1" in katex_text(page)
     expect(page.locator(f"{MAIN} .js-plotly-plot").first).to_be_visible()
 
