@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from engine.activations import HIDDEN_ACTIVATIONS, sigmoid, softmax
+from engine.mlp_fused import FusedSGD
 
 Array = NDArray[np.float64]
 Params = list[tuple[Array, Array]]
@@ -396,6 +397,7 @@ class Trainer:
         self.divergence: Divergence | None = None
         self._order = np.arange(self.X.shape[0])
         self._order_epoch = -1
+        self._fused: FusedSGD | None = None
         self.start_loss = model.loss(self.X, self.y)
         self.record()
 
@@ -408,13 +410,18 @@ class Trainer:
         """Completed epochs."""
         return self.iteration // self.batches_per_epoch
 
-    def _batch(self, iteration: int) -> NDArray[np.int64]:
-        epoch, k = divmod(iteration, self.batches_per_epoch)
+    def _epoch_order(self, epoch: int) -> NDArray[np.int64]:
+        """The permutation of the training points that epoch ``epoch`` visits."""
         if epoch != self._order_epoch:
             rng = np.random.default_rng([self.shuffle_seed, epoch])
             self._order = rng.permutation(self.X.shape[0])
             self._order_epoch = epoch
-        return self._order[k * self.batch_size : (k + 1) * self.batch_size]
+        return self._order
+
+    def _batch(self, iteration: int) -> NDArray[np.int64]:
+        """Indices of the training points of iteration ``iteration``'s minibatch."""
+        epoch, k = divmod(iteration, self.batches_per_epoch)
+        return self._epoch_order(epoch)[k * self.batch_size : (k + 1) * self.batch_size]
 
     def _metrics(self, X: Array, y: NDArray[np.int64]) -> tuple[float, float]:
         """Mean loss and accuracy from one forward pass."""
@@ -466,25 +473,29 @@ class Trainer:
             return 0
         saved = [(W.copy(), b.copy()) for W, b in self.model.params]
         start = self.iteration
-        limit = self.loss_limit
-        reason = None
+        if self._fused is None or self._fused.model is not self.model:
+            self._fused = FusedSGD(self.model, self.X, self.y)
         with np.errstate(all="ignore"):  # overflow is caught by the watchdog, not printed
-            for it in range(start, start + n_steps):
-                idx = self._batch(it)
-                loss = self.model._step(self.X[idx], self.y[idx], self.lr)
-                if not math.isfinite(loss):
-                    reason = "the loss became infinite or NaN"
-                elif loss > limit:
-                    reason = (
-                        f"the loss exploded to {loss:.3g} on a batch, more than "
-                        f"{EXPLOSION_FACTOR:g}× the starting loss {self.start_loss:.3g}"
-                    )
-                if reason is not None:
-                    break
+            done, bad_loss = self._fused.run(
+                start,
+                n_steps,
+                lr=self.lr,
+                batch_size=self.batch_size,
+                loss_limit=self.loss_limit,
+                order_of=self._epoch_order,
+            )
+            reason = None
+            if bad_loss is not None and not math.isfinite(bad_loss):
+                reason = "the loss became infinite or NaN"
+            elif bad_loss is not None:
+                reason = (
+                    f"the loss exploded to {bad_loss:.3g} on a batch, more than "
+                    f"{EXPLOSION_FACTOR:g}× the starting loss {self.start_loss:.3g}"
+                )
             reason = reason or self._weights_problem()
         if reason is not None:
             self.model.params = saved
-            self.divergence = Divergence(iteration=it + 1, reason=reason)
+            self.divergence = Divergence(iteration=start + done + 1, reason=reason)
             return 0
         self.iteration = start + n_steps
         if record:
@@ -537,10 +548,61 @@ def grid_points(bounds: tuple[float, float, float, float], resolution: int) -> A
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def class_probabilities(model: MLP, X: ArrayLike) -> Array:
-    """(n, k) class probabilities for any output, (1 − p, p) for one sigmoid unit."""
+def class_probabilities(model: MLP, X: ArrayLike) -> NDArray[np.float32]:
+    """(n, k) class probabilities for drawing, (1 − p, p) for one sigmoid unit, in float32.
+
+    Single precision because this is what the boundary pictures are made of: a 100 × 100 grid
+    through a 2-32-32-32-3 net is a million activations, which NumPy's vectorised float32
+    tanh and exp compute several times faster than float64, and a relative error near 1e-7 is
+    far below the 1/255 step of a pixel's colour. Training and the reported losses stay float64.
+    Where float32 overflows (a deep ReLU net with huge weights), the float64 forward is used.
+    """
+    X32 = np.asarray(X, dtype=np.float32)
+    if X32.ndim != 2 or X32.shape[1] != model.layer_sizes[0]:
+        raise ValueError(
+            f"Inputs must be a table of shape (n, {model.layer_sizes[0]}); got {X32.shape}."
+        )
+    with np.errstate(all="ignore"):  # an overflow is caught and answered in float64
+        probs = _probabilities_float32(model, X32)
+    if probs is not None:
+        return probs
     p = model.forward(X)
-    return np.column_stack([1.0 - p, p]) if p.ndim == 1 else p
+    return (np.column_stack([1.0 - p, p]) if p.ndim == 1 else p).astype(np.float32)
+
+
+def _probabilities_float32(model: MLP, X: NDArray[np.float32]) -> NDArray[np.float32] | None:
+    """The forward pass in float32; None if a score overflowed (then the picture would lie)."""
+    h = X
+    for W, b in model.params[:-1]:
+        z = h @ W.astype(np.float32)
+        z += b.astype(np.float32)
+        if not np.isfinite(z).all():
+            return None
+        if model.activation == "relu":
+            h = np.maximum(z, np.float32(0), out=z)
+        elif model.activation == "tanh":
+            h = np.tanh(z, out=z)
+        else:  # σ(z) = (1 + tanh(z / 2)) / 2, no exponential to overflow
+            z *= np.float32(0.5)
+            np.tanh(z, out=z)
+            z *= np.float32(0.5)
+            h = np.add(z, np.float32(0.5), out=z)
+    W, b = model.params[-1]
+    f = h @ W.astype(np.float32)
+    f += b.astype(np.float32)
+    if not np.isfinite(f).all():
+        return None
+    if f.shape[1] == 1:
+        p = f[:, 0]
+        p *= np.float32(0.5)
+        np.tanh(p, out=p)
+        p *= np.float32(0.5)
+        p += np.float32(0.5)
+        return np.column_stack([np.float32(1) - p, p])
+    f -= f.max(axis=1, keepdims=True)
+    np.exp(f, out=f)
+    f /= f.sum(axis=1, keepdims=True)
+    return f
 
 
 @dataclass(frozen=True)
@@ -553,7 +615,7 @@ class Frame:
     train_acc: float
     test_loss: float
     test_acc: float
-    probs: Array  # (resolution², k) class probabilities over the grid
+    probs: NDArray[np.float32]  # (resolution², k) class probabilities over the grid, for drawing
 
 
 def frame_of(trainer: Trainer, grid: Array) -> Frame:

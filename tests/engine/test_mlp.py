@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from engine.activations import softmax
 from engine.datasets import make_dataset
 from engine.losses import binary_cross_entropy, cross_entropy
-from engine.mlp import MLP, Trainer, init_params
+from engine.mlp import MLP, Trainer, class_probabilities, init_params
 
 
 def pre_activations(model: MLP, X: np.ndarray) -> list[np.ndarray]:
@@ -177,6 +177,108 @@ def test_watchdog_pauses_a_diverging_run_and_keeps_healthy_weights():
     assert all(math.isfinite(v) for v in trainer.history.train_loss)
 
 
+@st.composite
+def training_runs(draw):
+    """A network, a data set and a run split into chunks of steps, as the page runs them."""
+    hidden = draw(st.lists(st.integers(1, 6), min_size=0, max_size=6))
+    k = draw(st.sampled_from([1, 2, 4]))
+    activation = draw(st.sampled_from(["relu", "sigmoid", "tanh"]))
+    seed = draw(st.integers(0, 2**16))
+    n = draw(st.integers(1, 40))
+    batch = draw(st.integers(1, 12))  # often not a divisor of n: a short last batch
+    chunks = draw(st.lists(st.integers(1, 25), min_size=1, max_size=4))
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    y = rng.integers(0, max(k, 2), size=n)
+    return [2, *hidden, k], activation, seed, X, y, batch, chunks
+
+
+@given(training_runs())
+def test_trainer_steps_equal_the_plain_step_one_batch_at_a_time(case):
+    """Trainer.run's fused loop (engine.mlp_fused) against MLP._step on the same batches."""
+    sizes, activation, seed, X, y, batch, chunks = case
+    fused = MLP(sizes, activation=activation, seed=seed)
+    plain = fused.copy()
+    trainer = Trainer(fused, X, y, lr=0.2, batch_size=batch, shuffle_seed=seed)
+    reference = Trainer(plain, X, y, lr=0.2, batch_size=batch, shuffle_seed=seed)
+    losses = []
+    for chunk in chunks:
+        assert trainer.run(chunk) == chunk
+        for it in range(reference.iteration, reference.iteration + chunk):
+            idx = reference._batch(it)
+            losses.append(plain._step(reference.X[idx], reference.y[idx], 0.2))
+        reference.iteration += chunk
+    assert trainer.iteration == reference.iteration
+    for (W1, b1), (W2, b2) in zip(fused.params, plain.params, strict=True):
+        np.testing.assert_allclose(W1, W2, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(b1, b2, rtol=1e-9, atol=1e-12)
+    assert all(math.isfinite(v) for v in losses)
+
+
+def test_trainer_writes_into_the_models_arrays_and_follows_replaced_weights():
+    X, y = make_dataset("moons", n=30, noise=0.1, seed=0)
+    model = MLP([2, 5, 3, 1], activation="tanh", seed=3)
+    W0 = model.params[0][0]
+    trainer = Trainer(model, X, y, lr=0.5, batch_size=7)
+    trainer.run(4)
+    assert model.params[0][0] is W0  # updated in place, like MLP.step
+    imported = MLP([2, 5, 3, 1], activation="tanh", seed=9)
+    model.params = [(W.copy(), b.copy()) for W, b in imported.params]  # e.g. a JSON import
+    reference = imported.copy()
+    trainer.run(3)
+    for it in range(4, 7):
+        idx = trainer._batch(it)
+        reference._step(trainer.X[idx], trainer.y[idx], 0.5)
+    for (W1, _), (W2, _) in zip(model.params, reference.params, strict=True):
+        np.testing.assert_allclose(W1, W2, rtol=1e-12)
+
+
+def test_watchdog_stops_at_the_first_exploding_batch():
+    X, y = make_dataset("spiral", n=60, noise=0.05, seed=0)
+    model = MLP([2, 16, 3], activation="relu", seed=0)
+    trainer = Trainer(model, X, y, lr=10.0, batch_size=4)
+    plain = model.copy()
+    first_bad = None
+    with np.errstate(all="ignore"):
+        for it in range(200):
+            idx = trainer._batch(it)
+            loss = plain._step(trainer.X[idx], trainer.y[idx], 10.0)
+            if not loss <= trainer.loss_limit:
+                first_bad = it + 1
+                break
+    assert first_bad is not None
+    assert trainer.run(200) == 0
+    assert trainer.divergence.iteration == first_bad
+    assert "exploded" in trainer.divergence.reason or "NaN" in trainer.divergence.reason
+
+
+@given(networks())
+def test_boundary_probabilities_in_single_precision_match_forward(case):
+    model, X, _ = case
+    probs = class_probabilities(model, X)
+    assert probs.dtype == np.float32 and probs.shape == (len(X), model.n_classes)
+    exact = model.forward(X)
+    exact = np.column_stack([1 - exact, exact]) if exact.ndim == 1 else exact
+    np.testing.assert_allclose(probs, exact, atol=2e-6)  # far below a colour step, 1/255
+
+
+def test_boundary_probabilities_stay_finite_when_float32_overflows():
+    X = np.array([[5.0, 5.0], [-5.0, 3.0], [4.0, -6.0], [0.1, 0.2]])
+    for sizes in ([2, 3, 3, 1], [2, 3, 3, 4]):
+        for activation in ("relu", "sigmoid", "tanh"):
+            model = MLP(sizes, activation=activation, seed=0)
+            for W, _ in model.params:
+                W *= 1e20  # products near 1e41: beyond float32 (3.4e38), fine in float64
+            probs = class_probabilities(model, X)
+            assert np.all(np.isfinite(probs)) and np.all((probs >= 0) & (probs <= 1))
+            np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-6)
+            exact = model.forward(X)
+            exact = np.column_stack([1 - exact, exact]) if exact.ndim == 1 else exact
+            np.testing.assert_allclose(probs, exact, atol=1e-6)
+    with pytest.raises(ValueError, match="shape"):
+        class_probabilities(MLP([2, 1]), np.zeros((3, 3)))
+
+
 def test_json_round_trip_and_clear_errors():
     model = MLP([2, 3, 2], activation="sigmoid", seed=4)
     back = MLP.from_json(model.to_json())
@@ -247,7 +349,7 @@ def test_grid_split_and_frames():
     frames = play_frames(trainer, grid, n_frames=4, steps_per_frame=5)
     assert [f.iteration for f in frames] == [5, 10, 15, 20]
     assert frames[-1].epoch == 20 // 5 and frames[0].probs.shape == (9, 2)
-    np.testing.assert_allclose(frames[0].probs.sum(axis=1), 1.0)
+    np.testing.assert_allclose(frames[0].probs.sum(axis=1), 1.0, atol=1e-6)
     assert frames[-1].train_loss == trainer.history.train_loss[-1]
 
     wild = Trainer(MLP([2, 32, 1], seed=0), Xtr, ytr, lr=1e4, batch_size=1)
