@@ -137,6 +137,30 @@ def test_play_advances_per_tick_and_pause_stops(run_page):
     assert trainer(at).iteration == stopped
 
 
+def test_while_playing_the_charts_refresh_one_at_a_time_and_all_on_pause(run_page):
+    """Each plotly refresh costs the browser animation frames, so Play spreads them out."""
+    at = run_page(PAGE)
+    at.button(key="mlp_play").click().run()
+    views = ("mlp_curves", "mlp_network", "mlp_units")
+    before = {v: chart(at, v) for v in views}
+    changed_per_run, ever_changed = [], set()
+    for _ in range(6):  # one cycle of the schedule
+        at.run()  # what the timer does: the next run of frames
+        now = {v: chart(at, v) for v in views}
+        changed = {v for v in views if now[v] != before[v]}
+        changed_per_run.append(changed)
+        ever_changed |= changed
+        before = now
+    assert all(len(c) <= 1 for c in changed_per_run), changed_per_run
+    assert ever_changed == set(views)  # every view follows the training within a cycle
+    network = chart(at, "mlp_network")
+    assert not any(t.get("name") == "weights" for t in network["data"])  # no hover layer
+    at.button(key="mlp_play").click().run()  # pause
+    network = chart(at, "mlp_network")
+    assert any(t.get("name") == "weights" for t in network["data"])  # hover is back
+    assert all_chart_numbers_finite(at)
+
+
 def test_divergence_pauses_and_offers_a_lower_learning_rate(run_page):
     at = run_page(PAGE)
     at.selectbox(key="mlp_dataset").set_value("spiral").run()

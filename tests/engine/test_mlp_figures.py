@@ -67,8 +67,28 @@ def test_network_figure_hover_and_edge_cap():
     assert any("300 strongest" in a.text for a in capped.layout.annotations)
 
 
-def test_unit_maps_one_heatmap_per_unit_capped_per_layer():
-    maps = [np.zeros((5, 5, 3)), np.ones((5, 5, 20))]
-    fig = unit_maps_figure(maps, (-1.0, 1.0, -1.0, 1.0), activation="tanh", max_per_layer=12)
+def test_unit_maps_one_heatmap_per_unit_capped_per_layer_on_one_pair_of_axes():
+    maps = [np.zeros((5, 5, 3)), np.linspace(-1, 1, 500).reshape(5, 5, 20)]
+    fig = unit_maps_figure(maps, activation="tanh", max_per_layer=12)
     assert sum(t.type == "heatmap" for t in fig.data) == 3 + 12
     assert all(t.zmin == -1 and t.zmax == 1 for t in fig.data)
+    assert {t.xaxis for t in fig.data} == {None} and "xaxis2" not in fig.to_dict()["layout"]
+    names = [t.name for t in fig.data]
+    assert names[:4] == ["h1,1", "h1,2", "h1,3", "h2,1"] and names[-1] == "h2,12"
+    # Tiles do not overlap: every unit of a layer starts a tile further right, layer 1 on top.
+    assert [t.x0 for t in fig.data[3:6]] == [0, 7, 14]
+    assert fig.data[0].y0 > fig.data[3].y0
+    np.testing.assert_array_equal(fig.data[4].z, np.round(maps[1][:, :, 1], 3))
+    assert list(fig.layout.yaxis.ticktext) == ["layer 1", "layer 2"]
+    relu = unit_maps_figure([np.full((4, 4, 2), 3.0)], activation="relu")
+    assert relu.data[0].zmin == -3.0 and relu.data[0].zmax == 3.0  # white at 0
+
+
+def test_network_without_weight_hover_keeps_edges_and_units():
+    rng = np.random.default_rng(0)
+    params = [(rng.normal(size=(2, 3)), np.zeros(3)), (rng.normal(size=(3, 1)), np.zeros(1))]
+    full = network_figure(params)
+    light = network_figure(params, weight_hover=False)
+    assert any(t.name == "weights" for t in full.data)
+    assert not any(t.name == "weights" for t in light.data)
+    assert len(light.data) == len(full.data) - 1

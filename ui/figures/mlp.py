@@ -160,12 +160,15 @@ def network_figure(
     output_label: str = "sigmoid",
     height: int = 420,
     max_edges: int = 800,
+    weight_hover: bool = True,
 ) -> go.Figure:
     """The network: units as circles, every edge coloured by its weight's sign and sized by |w|.
 
     Hovering an edge's middle shows its weight; hovering a unit shows its bias. A big network
     draws only its ``max_edges`` strongest edges (the title says so): thousands of faint lines
-    would hide the ones that matter and slow the browser down.
+    would hide the ones that matter and slow the browser down. ``weight_hover=False`` leaves out
+    the edges' hover points, a third of the figure's cost in the browser: the playground does
+    that while training plays, when the picture changes under the pointer anyway.
     """
     sizes = [params[0][0].shape[0], *(W.shape[1] for W, _ in params)]
     n_layers = len(sizes)
@@ -184,7 +187,7 @@ def network_figure(
     # Edges grouped by sign and thickness class: a few traces instead of thousands.
     n_bins = 5
     buckets: dict[tuple[int, int], tuple[list, list]] = {}
-    mid_x, mid_y, mid_text, mid_colour = [], [], [], []
+    mid_x, mid_y, mid_text = [], [], []
     for layer, (W, _) in enumerate(params):
         a, b = pos[layer], pos[layer + 1]
         for i in range(W.shape[0]):
@@ -203,7 +206,6 @@ def network_figure(
                     f"{_unit_name(layer, i, n_layers)} → {_unit_name(layer + 1, j, n_layers)}"
                     f"<br>w = {w:.4g}"
                 )
-                mid_colour.append(w)
     for (positive, bin_), (xs, ys) in sorted(buckets.items()):
         fig.add_trace(
             go.Scatter(
@@ -220,18 +222,8 @@ def network_figure(
                 showlegend=False,
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=mid_x,
-            y=mid_y,
-            mode="markers",
-            marker={"size": 9, "color": "rgba(0,0,0,0)"},
-            text=mid_text,
-            hovertemplate="%{text}<extra></extra>",
-            showlegend=False,
-            name="weights",
-        )
-    )
+    if weight_hover:
+        _add_weight_hover(fig, mid_x, mid_y, mid_text)
     node_x, node_y, node_text, node_colour = [], [], [], []
     for layer, p in enumerate(pos):
         for unit, (x, y_) in enumerate(p):
@@ -287,69 +279,103 @@ def network_figure(
     return fig
 
 
+def _add_weight_hover(fig: go.Figure, xs: list, ys: list, texts: list[str]) -> None:
+    """Invisible points at the edges' middles that show each weight on hover."""
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            marker={"size": 9, "color": "rgba(0,0,0,0)"},
+            text=texts,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="weights",
+        )
+    )
+
+
 # ----------------------------------------------------------------------------- unit maps
 
+PLOT_WIDTH = 700  # px: the playground's main column on a laptop screen
 ACTIVATION_RANGE = {"relu": None, "sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 UNIT_SCALE = [[0.0, NEGATIVE], [0.5, "#F7F7F7"], [1.0, POSITIVE]]
 
 
 def unit_maps_figure(
     maps: Sequence[np.ndarray],
-    bounds: Bounds,
     *,
     activation: str,
     max_per_layer: int = 12,
 ) -> go.Figure:
-    """For every hidden unit, its output over the input plane.
+    """For every hidden unit, its output over the input plane: a mosaic, a row per layer.
+
+    One heatmap per unit, all on one pair of axes, each tile shifted to its place. Why not a
+    subplot per unit: plotly lays out every subplot's axes on each update, and while Play runs,
+    36 subplots took half a second of the browser's time per refresh, which the boundary
+    animation lost; the mosaic on one pair of axes takes a fraction of that.
 
     Parameters
     ----------
     maps : one (r, r, m_l) array per hidden layer: unit j's output at grid cell (row, col),
-        rows from the bottom of the view.
+        rows from the bottom of the view. Every tile shows the same view as the boundary.
     """
-    n_rows = len(maps)
+    n_layers = len(maps)
     n_cols = min(max(m.shape[2] for m in maps), max_per_layer)
-    fig = make_subplots(
-        rows=n_rows,
-        cols=n_cols,
-        horizontal_spacing=0.012,
-        vertical_spacing=0.05 if n_rows > 1 else 0.0,
-        row_titles=[f"layer {i + 1}" for i in range(n_rows)],
-    )
+    r = maps[0].shape[0]
+    step = r + max(2, r // 8)  # a tile and the gap after it, in grid cells
     fixed = ACTIVATION_RANGE.get(activation)
-    x0, x1, y0, y1 = bounds
-    for row, grid in enumerate(maps, 1):
-        r = grid.shape[0]
-        xs = np.linspace(x0, x1, r)
-        ys = np.linspace(y0, y1, r)
-        if fixed is None:  # ReLU: from 0 to the layer's largest output, white at 0
-            top = float(np.max(grid)) or 1.0
+    fig = go.Figure()
+    for layer, grid in enumerate(maps):
+        shown = min(grid.shape[2], n_cols)
+        if fixed is None:  # ReLU: white at 0, full colour at the layer's largest output
+            top = float(np.max(grid[:, :, :shown])) or 1.0
             zmin, zmax = -top, top
         else:
             zmin, zmax = fixed
-        for unit in range(min(grid.shape[2], n_cols)):
+        row0 = (n_layers - 1 - layer) * step  # layer 1 on top
+        for j in range(shown):
+            name = f"h{layer + 1},{j + 1}"
             fig.add_trace(
                 go.Heatmap(
-                    x=xs,
-                    y=ys,
-                    z=np.round(grid[:, :, unit], 3),
+                    x0=j * step,
+                    dx=1,
+                    y0=row0,
+                    dy=1,
+                    z=np.round(grid[:, :, j], 3),
                     zmin=zmin,
                     zmax=zmax,
                     colorscale=UNIT_SCALE,
                     showscale=False,
-                    hovertemplate=(
-                        f"h{row},{unit + 1}(x₁=%{{x:.2f}}, x₂=%{{y:.2f}})"
-                        " = %{z:.3f}<extra></extra>"
-                    ),
-                ),
-                row=row,
-                col=unit + 1,
+                    name=name,
+                    hovertemplate=f"{name} = %{{z:.3f}}<extra></extra>",
+                )
             )
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, constrain="domain")
-    cell = max(42, min(90, 900 // n_cols))
-    base_layout(fig, height=int(n_rows * (cell + 18) + 20))
-    fig.update_layout(margin={"l": 10, "r": 60, "t": 10, "b": 10})
+    fig.update_xaxes(
+        range=[-0.5, n_cols * step - step + r - 0.5],
+        tickvals=[j * step + (r - 1) / 2 for j in range(n_cols)],
+        ticktext=[f"unit {j + 1}" if n_cols <= 6 else str(j + 1) for j in range(n_cols)],
+        side="top",
+        showgrid=False,
+        zeroline=False,
+        ticks="",
+        constrain="domain",
+    )
+    fig.update_yaxes(
+        range=[-0.5, n_layers * step - step + r - 0.5],
+        tickvals=[(n_layers - 1 - i) * step + (r - 1) / 2 for i in range(n_layers)],
+        ticktext=[f"layer {i + 1}" for i in range(n_layers)],
+        showgrid=False,
+        zeroline=False,
+        ticks="",
+        scaleanchor="x",
+        constrain="domain",
+    )
+    # Height for the page's ~700 px wide column: tiles at most 90 px, the mosaic's aspect kept.
+    mosaic_w, mosaic_h = n_cols * step - (step - r), n_layers * step - (step - r)
+    tile_px = min(90.0, (PLOT_WIDTH - 74) * r / mosaic_w)
+    base_layout(fig, height=int(34 + tile_px * mosaic_h / r))
+    fig.update_layout(margin={"l": 64, "r": 10, "t": 28, "b": 6}, plot_bgcolor="white")
     return fig
 
 
