@@ -28,7 +28,7 @@ GATE_TRUTH = {
 }
 
 FIXED_DATASETS = ("lecture", *GATE_TRUTH)
-GENERATED_DATASETS = ("linear", "gaussian", "circles", "moons", "spiral", "blobs")
+GENERATED_DATASETS = ("linear", "gaussian", "circles", "moons", "spiral", "blobs", "xor_cloud")
 DATASETS = FIXED_DATASETS + GENERATED_DATASETS
 
 DESCRIPTIONS = {
@@ -44,6 +44,8 @@ DESCRIPTIONS = {
     "moons": "Two interleaving half circles.",
     "spiral": "Two interleaved spiral arms.",
     "blobs": "Three Gaussian clouds: three classes.",
+    "xor_cloud": "XOR grown into four quadrants: class 1 where exactly one coordinate is "
+    "positive. Not linearly separable.",
 }
 
 
@@ -162,6 +164,17 @@ def _blobs(n: int, rng: np.random.Generator) -> tuple[Array, Labels]:
     return X, np.repeat(np.arange(3), counts)
 
 
+def _xor_cloud(n: int, rng: np.random.Generator) -> tuple[Array, Labels]:
+    # XOR of the bits "x1 > 0" and "x2 > 0": the gate's corners (1,1), (0,1), (0,0), (1,0)
+    # become the quadrants (+,+), (−,+), (−,−), (+,−), as in TensorFlow Playground. Quadrants are
+    # dealt in turn, so even 2 points have both classes; points keep 0.1 away from the axes,
+    # so that without noise every point is on its own side.
+    quadrant = rng.permutation(np.arange(n) % 4)
+    signs = np.array([[1.0, 1.0], [-1.0, 1.0], [-1.0, -1.0], [1.0, -1.0]])[quadrant]
+    X = signs * rng.uniform(0.1, 1.0, size=(n, 2))
+    return X, (X[:, 0] * X[:, 1] < 0).astype(np.int64)
+
+
 _GENERATORS = {
     "linear": _linear,
     "gaussian": _gaussian,
@@ -169,4 +182,5 @@ _GENERATORS = {
     "moons": _moons,
     "spiral": _spiral,
     "blobs": _blobs,
+    "xor_cloud": _xor_cloud,
 }

@@ -35,9 +35,12 @@ from ui.style import CLASS_COLOURS
 
 K = "mlp_"  # session-state prefix for this lesson
 
-DATASET_CHOICES = ("xor", "circles", "moons", "spiral", "blobs", "gaussian", "linear", "lecture")
+DATASET_CHOICES = (
+    "xor", "xor_cloud", "circles", "moons", "spiral", "blobs", "gaussian", "linear", "lecture",
+)  # fmt: skip
 DATASET_LABELS = {
     "xor": "XOR (4 points)",
+    "xor_cloud": "XOR (noisy quadrants)",
     "circles": "Circles",
     "moons": "Moons",
     "spiral": "Spiral",

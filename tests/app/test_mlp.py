@@ -121,6 +121,19 @@ def test_xor_reaches_full_accuracy(run_page):
     assert t.history.train_acc[-1] == 1.0
 
 
+def test_noisy_xor_quadrants_have_a_test_set_and_are_learned(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key="mlp_dataset").set_value("xor_cloud").run()
+    assert not at.select_slider(key="mlp_n").disabled  # a generated set: points, noise, split
+    t = trainer(at)
+    assert len(t.X) + len(t.X_test) == at.session_state["mlp_n"] and len(t.X_test) > 0
+    for _ in range(40):
+        at.button(key="mlp_epoch").click().run()
+    t = trainer(at)
+    assert t.history.test_acc[-1] >= 0.9 and t.history.test_acc[0] < 0.8
+    assert at.query_params["dataset"] == "xor_cloud"  # a teacher can share the link
+
+
 def test_play_advances_per_tick_and_pause_stops(run_page):
     at = run_page(PAGE)
     at.button(key="mlp_play").click().run()

@@ -36,6 +36,15 @@ def test_circles_inner_radius_is_half_the_outer():
     np.testing.assert_allclose(r[y == 1], 0.5)
 
 
+def test_xor_cloud_is_the_gate_grown_into_quadrants():
+    X, y = make_dataset("xor_cloud", n=400, seed=5)
+    bits = (X > 0).astype(int)
+    np.testing.assert_array_equal(y, bits[:, 0] ^ bits[:, 1])  # XOR of "x1 > 0", "x2 > 0"
+    assert np.all(np.abs(X) >= 0.1) and np.all(np.abs(X) <= 1.0)  # clear of the axes
+    assert np.bincount(y).tolist() == [200, 200]
+    assert set(make_dataset("xor_cloud", n=2, seed=0)[1].tolist()) == {0, 1}
+
+
 def test_unknown_and_bad_arguments():
     with pytest.raises(ValueError, match="Unknown data set"):
         make_dataset("cats")
