@@ -9,6 +9,7 @@ import streamlit as st
 
 from engine.activations import ACTIVATION_LABELS, HIDDEN_ACTIVATIONS
 from engine.datasets import DESCRIPTIONS, FIXED_DATASETS, make_dataset, num_classes
+from engine.loss_lesson import QUIZ_ANSWER, QUIZ_OPTIONS, QUIZ_PROBS
 from engine.mlp import (
     MAX_HIDDEN_LAYERS,
     MAX_UNITS,
@@ -686,7 +687,6 @@ lesson_header(
 )
 playground()
 
-QUIZ_PROBS = (0.01, 0.90, 0.05, 0.03, 0.01)
 quiz(
     [
         QuizQuestion(
@@ -696,8 +696,8 @@ quiz(
                 "figure below. If the label is class 3, which is the cross-entropy loss for "
                 "this data point?"
             ),
-            options=("−log(0.05)", "−log(0.01)", "−log(3)", "−log(0.90)"),
-            answer=0,
+            options=QUIZ_OPTIONS,
+            answer=QUIZ_ANSWER,
             explanation=(
                 "With a one-hot label only the true class counts: ℓ = −log p₃ = −log(0.05) "
                 "≈ 3.00. The network's favourite, class 2 with 0.90, does not enter the loss; "
@@ -706,5 +706,6 @@ quiz(
         )
     ]
 )
+# The same reconstruction of the slide's bars as the loss lesson (engine.loss_lesson).
 st.plotly_chart(probability_bars(QUIZ_PROBS), width="content", key=f"{K}quiz_bars")
 st.caption("Output probabilities p₁ … p₅ of the network in the quiz.")

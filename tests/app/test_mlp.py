@@ -257,4 +257,5 @@ def test_quiz_feedback(run_page):
     at.button(key="mlp_quiz_check").click().run()
     assert any("Correct" in s.value and "−log(0.05)" in s.value for s in at.success)
     bars = chart(at, "mlp_quiz_bars")
-    assert bars["data"][0]["y"] == [0.01, 0.9, 0.05, 0.03, 0.01]
+    # The same bars as the loss lesson's quiz: p₃ = 0.05, the answer's probability.
+    assert bars["data"][0]["y"] == [0.01, 0.9, 0.05, 0.02, 0.02]
