@@ -17,13 +17,10 @@ import argparse
 import base64
 import io
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +29,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.browser import launch_chromium, running_app  # noqa: E402
 from engine.filters import PRESETS, apply_filters, is_signed  # noqa: E402
 from engine.images import encode_image, load_image  # noqa: E402
 from ui.figures.filters import MapPanel, colourize, picture  # noqa: E402
@@ -105,67 +103,45 @@ def in_process(repeat: int) -> float:
     return best
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def in_browser(repeat: int, reference: float) -> None:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path="/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None,
-                args=["--no-sandbox", "--disable-gpu"],
+    with (
+        running_app() as url,
+        tempfile.TemporaryDirectory() as tmp,
+        sync_playwright() as pw,
+    ):
+        browser = launch_chromium(pw)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(120_000)
+        page.goto(f"{url}/filters")
+        page.locator(".st-key-filters_gallery img").nth(8).wait_for()
+        times = []
+        for i in range(repeat):
+            path = Path(tmp) / f"photo-{i}.jpg"
+            path.write_bytes(photo_12mp(i + 1))  # a new picture each time: no cache hits
+            old = page.locator(".st-key-filters_gallery img").nth(8).get_attribute("src")
+            start = time.perf_counter()
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+            page.wait_for_function(
+                """([old, name]) => {
+                    const app = document.querySelector('[data-testid="stApp"]');
+                    const imgs = [...document.querySelectorAll('.st-key-filters_gallery img')];
+                    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                        && document.body.innerText.includes('Filtering your picture “' + name)
+                        && imgs.length === 9 && imgs[8].getAttribute('src') !== old
+                        && imgs.every((img) => img.complete && img.naturalWidth > 0);
+                }""",
+                arg=[old, f"photo-{i}.jpg"],
+                polling="raf",
             )
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            page.set_default_timeout(120_000)
-            page.goto(f"{url}/filters")
-            page.locator(".st-key-filters_gallery img").nth(8).wait_for()
-            times = []
-            for i in range(repeat):
-                path = Path(tmp) / f"photo-{i}.jpg"
-                path.write_bytes(photo_12mp(i + 1))  # a new picture each time: no cache hits
-                old = page.locator(".st-key-filters_gallery img").nth(8).get_attribute("src")
-                start = time.perf_counter()
-                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
-                page.wait_for_function(
-                    """([old, name]) => {
-                        const app = document.querySelector('[data-testid="stApp"]');
-                        const imgs = [...document.querySelectorAll('.st-key-filters_gallery img')];
-                        return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                            && document.body.innerText.includes('Filtering your picture “' + name)
-                            && imgs.length === 9 && imgs[8].getAttribute('src') !== old
-                            && imgs.every((img) => img.complete && img.naturalWidth > 0);
-                    }""",
-                    arg=[old, f"photo-{i}.jpg"],
-                    polling="raf",
-                )
-                times.append(time.perf_counter() - start)
-            browser.close()
-        best, median = min(times), statistics.median(times)
-        print(f"browser, upload -> 8 maps drawn:        {best:.3f} s best, {median:.3f} s median "
-              f"of {repeat} ({best / reference:.1f}x the in-process time)")  # fmt: skip
-        verdict = "met" if best <= TARGET else "MISSED"
-        print(f"target {TARGET} s: {verdict} ({best / TARGET:.2f} of it)")
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+            times.append(time.perf_counter() - start)
+        browser.close()
+    best, median = min(times), statistics.median(times)
+    print(f"browser, upload -> 8 maps drawn:        {best:.3f} s best, {median:.3f} s median "
+          f"of {repeat} ({best / reference:.1f}x the in-process time)")  # fmt: skip
+    verdict = "met" if best <= TARGET else "MISSED"
+    print(f"target {TARGET} s: {verdict} ({best / TARGET:.2f} of it)")
 
 
 def main() -> None:

@@ -26,12 +26,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,11 +36,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.browser import launch_chromium, running_app
 from engine.datasets import make_dataset
 from engine.mlp import MLP, Trainer, class_probabilities, grid_points, play_frames
 from ui.figures.mlp import boundary_rgb, encode_image
 
-ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 9
 STEPS_TARGET = 20_000  # steps/s, 2-8-8-1 at batch 10 (issue 4)
 GRID_TARGET_MS = 2.0  # 100 × 100 grid forward
@@ -248,58 +245,32 @@ BROWSER_NETS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def in_browser(seconds: float) -> None:
     """Press Play in Chromium and count the boundary pictures drawn per second."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
     print(f"\nIn Chromium, Play for {seconds:g} s after a 3 s warm-up (load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")  # fmt: skip
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path="/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None,
-                args=["--no-sandbox", "--disable-gpu"],
-            )
-            for label, query in BROWSER_NETS:
-                page = browser.new_page(viewport={"width": 1440, "height": 1000})
-                page.set_default_timeout(120_000)
-                page.goto(f"{url}/mlp?{query}")
-                page.locator('[data-testid="mlp-player"][data-iteration="0"]').wait_for()
-                page.get_by_role("button", name="Play").click()
-                page.wait_for_function("window.__mlpPlayer.framesDrawn > 0")
-                page.wait_for_timeout(3000)
-                n0, t0 = page.evaluate("[window.__mlpPlayer.framesDrawn, performance.now()]")
-                page.wait_for_timeout(seconds * 1000)
-                n1, t1 = page.evaluate("[window.__mlpPlayer.framesDrawn, performance.now()]")
-                fps = (n1 - n0) / ((t1 - t0) / 1000)
-                verdict = "met" if fps >= FPS_TARGET else "MISSED"
-                print(f"  {label:<38} {fps:5.1f} boundary updates/s "
-                      f"(target {FPS_TARGET}: {verdict})")  # fmt: skip
-                page.get_by_role("button", name="Pause").click()
-                page.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with running_app() as url, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        for label, query in BROWSER_NETS:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(120_000)
+            page.goto(f"{url}/mlp?{query}")
+            page.locator('[data-testid="mlp-player"][data-iteration="0"]').wait_for()
+            page.get_by_role("button", name="Play").click()
+            page.wait_for_function("window.__mlpPlayer.framesDrawn > 0")
+            page.wait_for_timeout(3000)
+            n0, t0 = page.evaluate("[window.__mlpPlayer.framesDrawn, performance.now()]")
+            page.wait_for_timeout(seconds * 1000)
+            n1, t1 = page.evaluate("[window.__mlpPlayer.framesDrawn, performance.now()]")
+            fps = (n1 - n0) / ((t1 - t0) / 1000)
+            verdict = "met" if fps >= FPS_TARGET else "MISSED"
+            print(f"  {label:<38} {fps:5.1f} boundary updates/s "
+                  f"(target {FPS_TARGET}: {verdict})")  # fmt: skip
+            page.get_by_role("button", name="Pause").click()
+            page.close()
+        browser.close()
 
 
 def main() -> None:
