@@ -76,7 +76,8 @@ def boundary_segment(w: Sequence[float], bounds: Bounds) -> np.ndarray | None:
     return unique[[i, j]]
 
 
-def _shade(fig: go.Figure, w: Sequence[float], bounds: Bounds) -> None:
+def shade_halfplanes(fig: go.Figure, w: Sequence[float], bounds: Bounds) -> None:
+    """Tint each side of the line w·x + b = 0 in the colour of the class it predicts."""
     for cls in (0, 1):
         poly = halfplane_polygon(w, bounds, positive=cls == 1)
         if len(poly) < 3:
@@ -226,7 +227,7 @@ def perceptron_plane(
     """
     bounds = bounds or view_bounds(X)
     fig = go.Figure()
-    _shade(fig, w, bounds)
+    shade_halfplanes(fig, w, bounds)
     if w_before is not None and not np.array_equal(np.asarray(w_before), np.asarray(w)):
         _line(fig, w_before, bounds, name="boundary before the update", dash="dash")
     _line(fig, w, bounds, name="boundary w·x + b = 0", dash="solid")

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from engine.gates import TwoLayerNet, perceptron_output
 from ui.figures.common import base_layout
-from ui.figures.perceptron import Bounds, boundary_segment, halfplane_polygon
+from ui.figures.perceptron import Bounds, boundary_segment, halfplane_polygon, shade_halfplanes
 from ui.formatting import num, vec
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
 
@@ -34,25 +34,6 @@ def _square(fig: go.Figure, bounds: Bounds, *, x_title: str, y_title: str) -> No
         constrain="domain",
         dtick=1,
     )
-
-
-def _shade(fig: go.Figure, w: Sequence[float], bounds: Bounds) -> None:
-    for cls in (0, 1):
-        poly = halfplane_polygon(w, bounds, positive=cls == 1)
-        if len(poly) < 3:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[*poly[:, 0], poly[0, 0]],
-                y=[*poly[:, 1], poly[0, 1]],
-                mode="lines",
-                fill="toself",
-                fillcolor=rgba(class_colour(cls), 0.13),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
 
 
 def _line(
@@ -157,7 +138,7 @@ def cycle_plane(
     """
     fig = go.Figure()
     if final is not None:
-        _shade(fig, final, GATE_BOUNDS)
+        shade_halfplanes(fig, final, GATE_BOUNDS)
     for k, w in enumerate(cycle):
         name = f"{k + 1}: w⃗ = {vec(w)}"
         style = {
@@ -194,7 +175,7 @@ def gate_plane(
 ) -> go.Figure:
     """A two-input gate: its four rows, the unit's line and the half-plane it calls 1."""
     fig = go.Figure()
-    _shade(fig, w, GATE_BOUNDS)
+    shade_halfplanes(fig, w, GATE_BOUNDS)
     _line(fig, w, GATE_BOUNDS, name="w₁x₁ + w₂x₂ + b = 0")
     _points(fig, X, y, wrong=outputs != y)
     base_layout(fig, height=height)
@@ -430,7 +411,7 @@ def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int 
     """Where the inputs land in the hidden space (h₁, h₂), and the output unit's line there."""
     H, _, _ = net.forward(X)
     fig = go.Figure()
-    _shade(fig, net.output, HIDDEN_BOUNDS)
+    shade_halfplanes(fig, net.output, HIDDEN_BOUNDS)
     _line(fig, net.output, HIDDEN_BOUNDS, name="output unit's line")
     # Several inputs can land on one hidden point: one marker per (point, class), all inputs named.
     groups: dict[tuple[int, int, int], list[str]] = {}
