@@ -53,9 +53,30 @@ def click_button(page: Page, name: str) -> None:
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save tests/e2e/screenshots/<name>.png; full_page: the whole lesson, not just the viewport.
+
+    Streamlit scrolls inside its own main container, so Playwright's full_page would still see
+    one window's height: the viewport is stretched to the content for the picture instead.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    size = page.viewport_size
+    if full_page and size:
+        content = page.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid="stMain"]');
+                return main ? main.scrollHeight : document.body.scrollHeight;
+            }"""
+        )
+        tall = min(max(size["height"], int(content)), 8000)
+        page.set_viewport_size({"width": size["width"], "height": tall})
+        page.wait_for_timeout(300)  # let charts re-layout to the new height
+        try:
+            page.screenshot(path=str(path))
+        finally:
+            page.set_viewport_size(size)
+    else:
+        page.screenshot(path=str(path))
     return path
 
 
