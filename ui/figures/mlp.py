@@ -105,7 +105,7 @@ def curves_figure(
 ) -> go.Figure:
     """Loss (left) and accuracy (right) against epochs, train solid and test dashed."""
     fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("loss (cross-entropy)", "accuracy"), horizontal_spacing=0.12
+        rows=1, cols=2, subplot_titles=("loss (cross-entropy)", "accuracy"), horizontal_spacing=0.2
     )
     for col, (train, test) in enumerate(((train_loss, test_loss), (train_acc, test_acc)), 1):
         for values, name, dash, colour in (
@@ -273,7 +273,7 @@ def network_figure(
             showarrow=False,
             font={"size": 11, "color": MUTED},
         )
-    fig.update_xaxes(visible=False, range=[-0.4, n_layers - 0.6])
+    fig.update_xaxes(visible=False, range=[-0.5, n_layers - 0.5])
     fig.update_yaxes(visible=False, range=[-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 1.6])
     fig.update_layout(hovermode="closest", hoverdistance=12)
     return fig
