@@ -295,7 +295,7 @@ def descent_section() -> None:
         bounds = view_bounds(np.vstack(framed))
         w1, w2, Z = surface_grid(n, tuple(round(v, 6) for v in bounds))
         st.plotly_chart(
-            surface_figure(w1, w2, Z, shown, w_star=w_star, bounds=bounds),
+            surface_figure(w1, w2, Z, shown, w_star=w_star, bounds=bounds, animate_from=runs),
             key=P + "surface", config={"displayModeBar": False},
         )  # fmt: skip
         done = ", ".join(f"{METHOD_NAMES[key]} {shown[key].iterations}" for key in METHODS)

@@ -227,3 +227,35 @@ def test_showing_the_runs_after_one_epoch_counts_updates(run_page):
     at.slider(key="sgd_epochs").set_value(8)
     rerun(at)
     assert at.session_state["sgd_upto"] == 8.0  # more epochs: show the whole runs again
+
+
+def test_the_descent_plays_in_the_browser_from_w0_to_the_shown_epoch(run_page):
+    """Plotly frames: the paths grow from the start to the state the static figure shows."""
+    at = run_page(PAGE)
+    fig = figure(at, "sgd_surface")
+    frames = fig["frames"]
+    assert len(frames) == 41
+    by_name = {t["name"]: t for t in fig["data"] if t.get("name")}
+    names = [t.get("name") for t in fig["data"]]
+    path_traces = [names.index(n) for n in ("Single-sample SGD", "Minibatch SGD (b = 10)")]
+    assert all(i in frames[0]["traces"] for i in path_traces)
+    assert 0 not in frames[0]["traces"]  # the loss surface stays as it is
+    first = [decode(t["x"]) for t in frames[0]["data"][::2]]
+    assert all(xs == [-3.0] for xs in first)  # epoch 0: every method still at w₀
+    last = frames[-1]["data"]
+    full_batch = next(t for t in last if t.get("name") == "Full-batch GD")
+    assert decode(full_batch["x"]) == decode(by_name["Full-batch GD"]["x"])  # 5 epochs: 6 points
+    sgd_last = next(t for t in last if t.get("name") == "Single-sample SGD")
+    assert decode(sgd_last["x"])[-1] == decode(by_name["Single-sample SGD"]["x"])[-1]
+    button = fig["layout"]["updatemenus"][0]["buttons"][0]
+    assert button["method"] == "animate" and "5 epochs" in button["label"]
+    # plotly.js hides contour traces while animating: the surface is also a picture below.
+    (picture,) = fig["layout"]["images"]
+    assert picture["source"].startswith("data:image/png;base64,") and picture["layer"] == "below"
+
+    at.slider(key="sgd_upto").set_value(1.0).run()  # animate only as far as the slider shows
+    fig = figure(at, "sgd_surface")
+    button = fig["layout"]["updatemenus"][0]["buttons"][0]
+    assert "1 epoch" in button["label"] and "epochs" not in button["label"]
+    last = next(t for t in fig["frames"][-1]["data"] if t.get("name") == "Minibatch SGD (b = 10)")
+    assert len(decode(last["x"])) == 11  # 10 updates after one epoch, and w₀

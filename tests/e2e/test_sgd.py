@@ -76,3 +76,26 @@ def test_settings_come_from_the_url(page: Page) -> None:
     expect(page.get_by_label("Seed (which random batches)", exact=True)).to_have_value("3")
     page.set_viewport_size({"width": 1440, "height": 2200})
     screenshot(page, "sgd_from_url")
+
+
+def test_watch_the_descent_animate(page: Page) -> None:
+    open_sgd(page)
+    surface = page.locator(".js-plotly-plot").first
+    # _fullData: the traces as plotly.js drew them (data holds the still-encoded arrays).
+    sgd_x = "el._fullData.filter(t => t.name === 'Single-sample SGD')[0].x"
+    count_points = f"(el) => {sgd_x}.length"
+    full = surface.evaluate(count_points)
+    surface.get_by_text(re.compile("Watch the 5 epochs")).click()
+    # Mid-animation the single-sample path is shorter than the whole run ...
+    page.wait_for_function(
+        f"() => ({count_points})(document.querySelector('.js-plotly-plot')) < {full}",
+        timeout=10_000,
+    )
+    # ... and it ends where the static picture was: the last point of the last epoch.
+    page.wait_for_timeout(4_500)  # 41 frames of 80 ms
+    assert surface.evaluate(count_points) > 10
+    ends = surface.evaluate(f"(el) => {sgd_x}.slice(-1)[0]")
+    assert isinstance(ends, float)
+    expect(surface.locator(".imagelayer image")).to_have_count(1)  # the surface stays visible
+    screenshot(page, "sgd_animated", full_page=False)
+    assert_no_exception(page)

@@ -3,10 +3,13 @@ the data, and one epoch cut into batches."""
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 
 from engine.sgd import METHOD_NAMES, Trajectory
 from ui.figures.common import base_layout
@@ -17,8 +20,15 @@ METHOD_COLOURS = {"gd": BOUNDARY, "minibatch": "#009E73", "sgd": "#D55E00"}
 METHOD_WIDTHS = {"gd": 3.0, "minibatch": 2.0, "sgd": 1.0}
 METHOD_OPACITY = {"gd": 1.0, "minibatch": 1.0, "sgd": 0.75}  # the noisiest path recedes a bit
 MAX_DRAWN = 1500  # points per trajectory sent to the browser; more adds nothing visible
+DRAW_ORDER = ("sgd", "minibatch", "gd")  # thinnest underneath
+# The descent animation: 40 frames of 80 ms (3.2 s), each path thinned to 150 points per frame
+# so that the frames stay a few hundred kilobytes.
+ANIMATION_FRAMES = 40
+FRAME_MS = 80
+FRAME_POINTS = 150
 # Light, monochrome background so the three coloured paths stand out.
 SURFACE_SCALE = [[0.0, "#FFFFFF"], [0.5, "#DCE4EF"], [1.0, "#8FA3C0"]]
+SURFACE_LEVELS = 14
 LOSS_TICKS = (0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10, 15, 20, 30, 50)
 
 Bounds = tuple[float, float, float, float]
@@ -60,8 +70,14 @@ def surface_figure(
     w_star: np.ndarray,
     bounds: Bounds,
     height: int = 480,
+    animate_from: Mapping[str, Trajectory] | None = None,
 ) -> go.Figure:
-    """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory."""
+    """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory.
+
+    With ``animate_from`` (the whole runs), the figure also carries plotly frames and a button
+    that plays the descent in the browser: the three paths grow from w₀, epoch by epoch, to the
+    epoch ``runs`` were cut at, with no round trip to the server.
+    """
     fig = go.Figure()
     logz = np.log10(Z)
     ticks = [v for v in LOSS_TICKS if Z.min() * 0.8 <= v <= Z.max() * 1.2]
@@ -72,8 +88,14 @@ def surface_figure(
             z=logz,
             customdata=Z,
             colorscale=SURFACE_SCALE,
-            ncontours=22,
-            contours={"coloring": "heatmap", "showlines": True},
+            autocontour=False,  # the levels of _surface_picture, so the two look the same
+            contours={
+                "coloring": "heatmap",
+                "showlines": True,
+                "start": float(logz.min()),
+                "end": float(logz.max()),
+                "size": (float(np.ptp(logz)) or 1.0) / SURFACE_LEVELS,
+            },
             line={"color": "rgba(60, 80, 110, 0.35)", "width": 0.8},
             colorbar={
                 "title": {"text": "loss L", "side": "right"},
@@ -89,45 +111,9 @@ def surface_figure(
             showlegend=False,
         )
     )
-    for key in ("sgd", "minibatch", "gd"):  # thinnest underneath
-        if key not in runs:
-            continue
-        t = runs[key]
-        idx = thin(len(t.weights))
-        w = t.weights[idx]
-        fig.add_trace(
-            go.Scatter(
-                x=w[:, 0],
-                y=w[:, 1],
-                mode="lines+markers" if len(idx) <= 60 else "lines",
-                line={"color": METHOD_COLOURS[key], "width": METHOD_WIDTHS[key]},
-                marker={"size": 6, "color": METHOD_COLOURS[key]},
-                opacity=METHOD_OPACITY[key],
-                name=_label(t),
-                customdata=np.column_stack([idx, t.epochs[idx], t.losses[idx]]),
-                hovertemplate=(
-                    f"{METHOD_NAMES[key]}<br>iteration %{{customdata[0]}} "
-                    "(epoch %{customdata[1]:.2f})<br>w = (%{x:.3f}, %{y:.3f})"
-                    "<br>L = %{customdata[2]:.4f}<extra></extra>"
-                ),
-            )
-        )
-        end = t.weights[-1]
-        fig.add_trace(
-            go.Scatter(
-                x=[end[0]],
-                y=[end[1]],
-                mode="markers",
-                marker={
-                    "symbol": "x" if t.diverged else "circle",
-                    "size": 12 if t.diverged else 9,
-                    "color": METHOD_COLOURS[key],
-                    "line": {"color": "white", "width": 1.5},
-                },
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
+    for key in DRAW_ORDER:
+        if key in runs:
+            fig.add_traces(_run_traces(runs[key], MAX_DRAWN))
     start = next(iter(runs.values())).weights[0] if runs else w_star
     fig.add_trace(
         go.Scatter(
@@ -166,7 +152,121 @@ def surface_figure(
         title="w₂", range=list(bounds[2:]), showgrid=False, zeroline=False,
         scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top",
     )  # fmt: skip
+    if animate_from is not None and runs:
+        # plotly.js hides contour traces while it plays frames (plotly.js issue 4491): the same
+        # colouring as a picture under the plot keeps the surface visible during the animation.
+        fig.add_layout_image(
+            source=_surface_picture(logz),
+            xref="x", yref="y", x=float(w1[0]), y=float(w2[-1]),
+            sizex=float(w1[-1] - w1[0]), sizey=float(w2[-1] - w2[0]),
+            sizing="stretch", layer="below",
+        )  # fmt: skip
+        _add_descent_animation(fig, runs, animate_from)
     return fig
+
+
+def _surface_picture(logz: np.ndarray, upscale: int = 4) -> str:
+    """The contour plot of log L as a PNG data URI: the same colours and about the same lines.
+
+    Row 0 of ``logz`` is the bottom of the view. Lines are drawn where the upscaled surface
+    crosses one of SURFACE_LEVELS equally spaced levels, as the contour trace does.
+    """
+    h, w = logz.shape
+    fine = np.asarray(
+        Image.fromarray(logz.astype(np.float32), mode="F").resize(
+            (w * upscale, h * upscale), Image.Resampling.BILINEAR
+        ),
+        dtype=np.float64,
+    )[::-1]
+    span = float(np.ptp(fine)) or 1.0
+    t = (fine - fine.min()) / span
+    stops = np.array([pos for pos, _ in SURFACE_SCALE])
+    rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for _, c in SURFACE_SCALE])
+    img = np.stack([np.interp(t, stops, rgb[:, k]) for k in range(3)], axis=-1)
+    band = np.floor(t * SURFACE_LEVELS)
+    edge = np.zeros(t.shape, dtype=bool)
+    edge[:, 1:] |= band[:, 1:] != band[:, :-1]
+    edge[1:, :] |= band[1:, :] != band[:-1, :]
+    img[edge] = 0.75 * img[edge] + 0.25 * np.array([60.0, 80.0, 110.0])  # the trace's line colour
+    buffer = io.BytesIO()
+    Image.fromarray(np.rint(img).astype(np.uint8)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _run_traces(t: Trajectory, limit: int) -> list[go.Scatter]:
+    """A method's path (at most ~limit points, with hover) and the marker where it ends."""
+    key = t.method
+    idx = thin(len(t.weights), limit)
+    w = t.weights[idx]
+    end = t.weights[-1]
+    return [
+        go.Scatter(
+            x=w[:, 0],
+            y=w[:, 1],
+            mode="lines+markers" if len(idx) <= 60 else "lines",
+            line={"color": METHOD_COLOURS[key], "width": METHOD_WIDTHS[key]},
+            marker={"size": 6, "color": METHOD_COLOURS[key]},
+            opacity=METHOD_OPACITY[key],
+            name=_label(t),
+            customdata=np.column_stack([idx, t.epochs[idx], t.losses[idx]]),
+            hovertemplate=(
+                f"{METHOD_NAMES[key]}<br>iteration %{{customdata[0]}} "
+                "(epoch %{customdata[1]:.2f})<br>w = (%{x:.3f}, %{y:.3f})"
+                "<br>L = %{customdata[2]:.4f}<extra></extra>"
+            ),
+        ),
+        go.Scatter(
+            x=[end[0]],
+            y=[end[1]],
+            mode="markers",
+            marker={
+                "symbol": "x" if t.diverged else "circle",
+                "size": 12 if t.diverged else 9,
+                "color": METHOD_COLOURS[key],
+                "line": {"color": "white", "width": 1.5},
+            },
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+    ]
+
+
+def _add_descent_animation(
+    fig: go.Figure, shown: Mapping[str, Trajectory], whole: Mapping[str, Trajectory]
+) -> None:
+    """Frames from epoch 0 to the shown epoch; each replaces the path and end traces."""
+    keys = [key for key in DRAW_ORDER if key in shown]
+    last = max(float(shown[key].epochs[-1]) for key in keys)
+    if last <= 0:
+        return
+    traces = list(range(1, 2 * len(keys) + 1))  # trace 0 is the loss surface
+    frames = []
+    for k, epoch in enumerate(np.linspace(0.0, last, ANIMATION_FRAMES + 1)):
+        data = [tr for key in keys for tr in _run_traces(whole[key].until(epoch), FRAME_POINTS)]
+        frames.append(go.Frame(data=data, traces=traces, name=f"f{k}"))
+    fig.frames = frames
+    step = {"frame": {"duration": FRAME_MS, "redraw": False}, "transition": {"duration": 0}}
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "showactive": False,
+                "x": 0.0,
+                "y": 1.0,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"l": 6, "t": 6},
+                "bgcolor": "white",
+                "buttons": [
+                    {
+                        "label": f"▶ Watch the {last:g} epoch{'s' if last != 1 else ''}",
+                        "method": "animate",
+                        "args": [None, {**step, "mode": "immediate", "fromcurrent": False}],
+                    }
+                ],
+            }
+        ]
+    )
 
 
 def loss_curve_figure(
