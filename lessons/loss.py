@@ -90,14 +90,24 @@ def reset_logits() -> None:
 
 def softmax_controls() -> tuple[list[float], int]:
     """Number of classes, the true class, and one score slider per class."""
-    k = st.slider("Classes k", MIN_CLASSES, MAX_CLASSES, key=P + "k", on_change=clamp_label)
+    k = st.slider(
+        "Classes k", MIN_CLASSES, MAX_CLASSES, key=P + "k", on_change=clamp_label,
+        bind="query-params",
+    )  # fmt: skip
     label = st.segmented_control(
         "True class y", list(range(1, k + 1)), key=P + "label", required=True,
-        format_func=lambda j: f"class {j}",
+        format_func=lambda j: f"class {j}", bind="query-params",
     )  # fmt: skip
     st.markdown("**Scores f (logits)**")
     logits = [
-        st.slider(f"f{sub(j)} (class {j})", -LOGIT_RANGE, LOGIT_RANGE, step=0.1, key=f"{P}f{j}")
+        st.slider(
+            f"f{sub(j)} (class {j})",
+            -LOGIT_RANGE,
+            LOGIT_RANGE,
+            step=0.1,
+            key=f"{P}f{j}",
+            bind="query-params",
+        )
         for j in range(1, k + 1)
     ]
     st.button(
@@ -182,9 +192,15 @@ def bce_section() -> None:
     with left, st.container(border=True):
         p = st.slider(
             "Network output p = p(y = 1 | x)", 0.01, 0.99, step=0.01, key=P + "p",
+            bind="query-params",
         )  # fmt: skip
         y = st.segmented_control(
-            "Label y", [0, 1], key=P + "y", required=True, format_func=lambda v: f"y = {v}"
+            "Label y",
+            [0, 1],
+            key=P + "y",
+            required=True,
+            format_func=lambda v: f"y = {v}",
+            bind="query-params",
         )
     case = binary_case(float(p), int(y if y is not None else 1))
     with right:
@@ -223,9 +239,16 @@ def bce_section() -> None:
 def squared_section(ex: SoftmaxExplained) -> None:
     left, right = st.columns([1, 2.6], gap="large")
     with left, st.container(border=True):
-        z = st.slider("Score z (before the sigmoid)", -8.0, 8.0, step=0.5, key=P + "z")
+        z = st.slider(
+            "Score z (before the sigmoid)", -8.0, 8.0, step=0.5, key=P + "z", bind="query-params"
+        )
         y = st.segmented_control(
-            "Label y", [0, 1], key=P + "cmp_y", required=True, format_func=lambda v: f"y = {v}"
+            "Label y",
+            [0, 1],
+            key=P + "cmp_y",
+            required=True,
+            format_func=lambda v: f"y = {v}",
+            bind="query-params",
         )
     y = int(y if y is not None else 1)
     cmp = compare_binary(Z_GRID, y)
@@ -327,9 +350,11 @@ lesson_header(
         r"L = \frac{1}{|D|} \sum_{(x, y) \in D} \ell(x, y)",
     ],
 )
+# Every setting, the open tab included, is in the address bar: a teacher can share the view.
 tab_softmax, tab_bce, tab_squared = st.tabs(
-    ["Softmax → cross-entropy", "Binary cross-entropy", "Why not squared loss?"]
-)
+    ["Softmax → cross-entropy", "Binary cross-entropy", "Why not squared loss?"],
+    key=P + "view", on_change="rerun", bind="query-params",
+)  # fmt: skip
 with tab_softmax:
     explained = softmax_section()
 with tab_bce:

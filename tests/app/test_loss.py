@@ -110,3 +110,21 @@ def test_squared_loss_tab_explains_the_weak_gradient(run_page):
     at.slider(key="loss_z").set_value(4.0)
     rerun(at)
     assert any("The prediction is right" in s.value for s in at.success)
+
+
+def test_a_shared_link_opens_the_same_explorer(run_page):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update(
+        {"loss_k": "3", "loss_label": "class 2", "loss_f1": "0", "loss_f2": "0", "loss_f3": "0"}
+    )
+    rerun(at)
+    # Equal scores: p_y = 1/3 and the loss is log 3.
+    assert metrics(at)[:3] == ["class 2", "0.3333", f"{math.log(3):.4f}"]
+    nonsense = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    nonsense.query_params.update({"loss_k": "99", "loss_f1": "cat", "loss_label": "-4"})
+    rerun(nonsense)  # bad values fall back to the defaults instead of breaking the page
+    assert metrics(nonsense)[:3] == ["class 1", "0.6590", "0.4170"]

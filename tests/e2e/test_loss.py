@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
@@ -79,3 +81,19 @@ def test_binary_cross_entropy_and_squared_loss_tabs(page: Page) -> None:
     assert_no_exception(page)
     page.set_viewport_size({"width": 1440, "height": 1500})
     screenshot(page, "loss_squared")
+
+
+def test_the_address_bar_carries_the_explorer_and_the_tab(page: Page) -> None:
+    open_page(page, "loss?loss_k=3&loss_label=class+2&loss_f1=0&loss_f2=0&loss_f3=0")
+    page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
+    metrics = page.get_by_test_id("stMain").get_by_test_id("stMetricValue")
+    expect(metrics.nth(0)).to_have_text("class 2")
+    expect(metrics.nth(2)).to_have_text("1.0986")  # log 3: three equal scores
+    page.get_by_role("button", name="Add 1 to every score").click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"loss_f1=1(\.0)?(&|$)"))  # the URL follows the scores
+    expect(metrics.nth(2)).to_have_text("1.0986")  # adding 1 to all changes nothing
+    page.get_by_role("tab", name="Binary cross-entropy").click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"loss_view=Binary"))
+    assert_no_exception(page)
