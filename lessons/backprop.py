@@ -106,9 +106,13 @@ def example_controls() -> dict:
         column.number_input(
             TEXT_SYMBOLS[key] + (" (label)" if key == "y" else ""),
             min_value=-10.0, max_value=10.0, step=0.5, key=P + key, format="%g",
+            bind="query-params",
         )  # fmt: skip
-    st.selectbox("Activation", ACTIVATIONS, format_func=ACTIVATION_NAMES.get, key=P + "activation")
-    st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key=P + "loss")
+    st.selectbox(
+        "Activation", ACTIVATIONS, format_func=ACTIVATION_NAMES.get, key=P + "activation",
+        bind="query-params",
+    )  # fmt: skip
+    st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key=P + "loss", bind="query-params")
     return {k: st.session_state[P + k] for k in (*INPUT_KEYS, "activation", "loss")}
 
 
@@ -359,9 +363,11 @@ lesson_header(
         r"\frac{\partial z}{\partial w_1}",
     ],
 )
+# The example's numbers and the open tab are in the address bar: a teacher can share the view.
 tab_walk, tab_practice, tab_vanish = st.tabs(
-    ["Step through the graph", "Practice: your local gradients", "Vanishing gradients"]
-)
+    ["Step through the graph", "Practice: your local gradients", "Vanishing gradients"],
+    key=P + "view", on_change="rerun", bind="query-params",
+)  # fmt: skip
 with tab_walk:
     current = walkthrough()
 with tab_practice:

@@ -152,3 +152,25 @@ def test_quiz_feedback(run_page, choice, right):
         )
     else:
         assert any("The answer is D. 4" in e.value for e in at.error)
+
+
+def test_a_shared_link_opens_the_same_example(run_page):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update(
+        {
+            "backprop_w2": "-2", "backprop_activation": "ReLU",
+            "backprop_loss": "squared loss", "backprop_y": "1",
+        }
+    )  # fmt: skip
+    at.run()
+    assert not at.exception
+    assert at.session_state["backprop_w2"] == -2.0
+    assert at.session_state["backprop_activation"] == "relu"
+    assert at.session_state["backprop_loss"] == "squared"
+    click(at, "backprop_to_end")
+    labels = node_labels(at)
+    assert "value 4" in labels["loss"] and "grad 4" in labels["w1"]  # the lecture's quiz: 4
