@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -90,9 +92,25 @@ def _init_state() -> None:
     state[f"{K}weight_seed"] = 0
     state[f"{K}ran"] = False
     state[f"{K}learned"] = None
-    for key in ("w1", "w2", "b"):
-        state[f"{K}{key}"] = 0.0
+    for key in ("w1", "w2", "b"):  # the designer's weights, from a shared link if it has them
+        state[f"{K}{key}"] = _weight_from_url(params.get(key))
     _set_net(XOR_NET)
+
+
+def _weight_from_url(text: str | None) -> float:
+    """A designer weight from the address bar; anything unreadable or non-finite gives 0."""
+    try:
+        value = float(text) if text is not None else 0.0
+    except ValueError:
+        return 0.0
+    return _snap(value) if math.isfinite(value) else 0.0
+
+
+def _sync_designer_url(w1: float, w2: float | None, b: float) -> None:
+    """Keep the designer's weights in the address bar, so a shared link shows the same gate."""
+    wanted = {"w1": f"{w1:g}", "b": f"{b:g}"} | ({} if w2 is None else {"w2": f"{w2:g}"})
+    if any(st.query_params.get(k) != v for k, v in wanted.items()):
+        st.query_params.update(wanted)
 
 
 def _set_net(net: TwoLayerNet) -> None:
@@ -390,6 +408,7 @@ def gate_controls() -> tuple[str, np.ndarray]:
     for name, value in (("w1", w1), ("w2", w2), ("b", b)):
         if value is not None:
             state[f"{K}{name}_kept"] = value
+    _sync_designer_url(w1, w2, b)
     st.button(
         "Let the perceptron learn it",
         on_click=_learn,

@@ -180,6 +180,26 @@ def test_url_settings_are_read(run_page):
     assert at.session_state["xor_start"] == "zeros"
 
 
+def test_a_shared_link_carries_the_designers_weights(run_page):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update({"gate": "and", "w1": "1", "w2": "1", "b": "-1.5"})
+    at.run()
+    assert not at.exception
+    assert "this perceptron is a AND gate" in texts(at.success)
+    at.slider(key="xor_b").set_value(-0.5).run()  # now an OR gate's weights
+    assert at.query_params["b"] == "-0.5" and at.query_params["w1"] == "1"
+    odd = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    odd.query_params.update({"w1": "nan", "w2": "abc", "b": "1e9"})
+    odd.run()  # unreadable values become 0, huge ones the slider's end
+    assert not odd.exception
+    assert (odd.session_state["xor_w1"], odd.session_state["xor_w2"]) == (0.0, 0.0)
+    assert odd.session_state["xor_b"] == 3.0
+
+
 def test_quiz(run_page):
     at = run_page(PAGE)
     at.radio(key="xor_quiz_choice").set_value(2).run()
