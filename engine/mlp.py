@@ -401,6 +401,13 @@ class Trainer:
         self.start_loss = model.loss(self.X, self.y)
         self.record()
 
+    def __getstate__(self) -> dict:
+        # The fused loop's step functions close over its own buffers and weights: a copy (or a
+        # pickle) must build its own, or two trainers would share one set of weights.
+        state = self.__dict__.copy()
+        state["_fused"] = None
+        return state
+
     @property
     def batches_per_epoch(self) -> int:
         return -(-self.X.shape[0] // self.batch_size)

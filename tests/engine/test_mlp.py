@@ -233,6 +233,20 @@ def test_trainer_writes_into_the_models_arrays_and_follows_replaced_weights():
         np.testing.assert_allclose(W1, W2, rtol=1e-12)
 
 
+def test_a_copied_trainer_trains_its_own_weights():
+    import copy
+
+    X, y = make_dataset("moons", n=30, noise=0.1, seed=0)
+    trainer = Trainer(MLP([2, 4, 1], activation="tanh", seed=1), X, y, lr=0.5, batch_size=5)
+    trainer.run(3)
+    twin = copy.deepcopy(trainer)
+    before = trainer.model.params[0][0].copy()
+    twin.run(10)
+    np.testing.assert_array_equal(trainer.model.params[0][0], before)
+    trainer.run(10)
+    np.testing.assert_allclose(trainer.model.params[0][0], twin.model.params[0][0], rtol=1e-12)
+
+
 def test_watchdog_stops_at_the_first_exploding_batch():
     X, y = make_dataset("spiral", n=60, noise=0.05, seed=0)
     model = MLP([2, 16, 3], activation="relu", seed=0)
