@@ -25,9 +25,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:  # engine.mlp imports this module
+    from engine.mlp import MLP
 
 Array = NDArray[np.float64]
 Step = Callable[[Array, Array, float, float], float]
@@ -41,7 +45,7 @@ class FusedSGD:
     replace or edit its weights (import, roll-back) and the next run starts from them.
     """
 
-    def __init__(self, model, X: Array, y: NDArray[np.int64]):
+    def __init__(self, model: MLP, X: Array, y: NDArray[np.int64]):
         sizes = model.layer_sizes
         self.model = model
         self.activation = model.activation
