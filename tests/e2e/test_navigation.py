@@ -29,5 +29,7 @@ def test_every_lesson_opens_from_the_sidebar(page, lesson):
     page.wait_for_url(re.compile(rf"/{lesson.url_path}(\?.*)?$"))
     wait_idle(page)
     expect(page.locator("h1").first).to_be_visible()
+    # Every element drawn: no placeholder left where a chart or widget should be.
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
     assert_no_exception(page)
     screenshot(page, f"page-{lesson.url_path}")
