@@ -369,10 +369,12 @@ def network_controls() -> list[int]:
         key=f"{K}remove_layer",
         help="Remove the last hidden layer",
     )
-    cols = st.columns(3)
+    if n:
+        st.caption(f"Units per hidden layer (1 to {MAX_UNITS})")
+    cols = st.columns(2)  # two per row: a number and its steppers stay readable on a projector
     for i in range(n):
         state.setdefault(f"{K}units_{i}", 4)
-        cols[i % 3].number_input(f"Layer {i + 1} units", 1, MAX_UNITS, step=1, key=f"{K}units_{i}")
+        cols[i % 2].number_input(f"Layer {i + 1}", 1, MAX_UNITS, step=1, key=f"{K}units_{i}")
     if n == 0:
         st.caption("No hidden layer: the network is logistic regression, a single line.")
     st.selectbox(
@@ -643,7 +645,7 @@ def share_and_save(trainer: Trainer) -> None:
 
 def playground() -> None:
     state = st.session_state
-    controls, main = st.columns([1, 3.2], gap="large")
+    controls, main = st.columns([1.2, 3], gap="large")
     with controls:
         data_controls()
         st.divider()

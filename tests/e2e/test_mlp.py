@@ -66,7 +66,9 @@ def test_change_the_architecture(page):
     units.fill("5")
     units.press("Enter")
     wait_idle(page)
-    expect(page.locator(".js-plotly-plot").get_by_text("5 units")).to_be_visible()
+    # The network chart labels a deep net's layers compactly: "h3" over its unit count.
+    layer3 = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile("^h3"))
+    expect(layer3).to_have_text(re.compile(r"^h3\s*5$"))
     assert "hidden=8%2C8%2C5" in page.url or "hidden=8,8,5" in page.url
     for n in (2, 1, 0):
         remove.click()

@@ -104,9 +104,7 @@ def curves_figure(
     height: int = 330,
 ) -> go.Figure:
     """Loss (left) and accuracy (right) against epochs, train solid and test dashed."""
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("loss (cross-entropy)", "accuracy"), horizontal_spacing=0.2
-    )
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"), horizontal_spacing=0.2)
     for col, (train, test) in enumerate(((train_loss, test_loss), (train_acc, test_acc)), 1):
         for values, name, dash, colour in (
             (train, "train", "solid", BOUNDARY),
@@ -253,14 +251,20 @@ def network_figure(
             name="units",
         )
     )
+    compact = n_layers > 4  # deep nets: short labels, or neighbours overlap on a narrow screen
     for layer, m in enumerate(sizes):
         label = _layer_name(layer, n_layers)
+        if compact and 0 < layer < n_layers - 1:
+            label = f"h{layer}"
         if layer == n_layers - 1:
-            label += f" ({output_label})"
+            label = output_label if compact else f"{label}<br>{output_label}"
+        units = str(m) if compact else f"{m} unit{'s' if m != 1 else ''}"
         fig.add_annotation(
             x=layer,
-            y=(tallest - 1) / 2 + 0.9,
-            text=f"{label}<br><span style='color:{MUTED}'>{m} unit{'s' if m != 1 else ''}</span>",
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",  # in the top margin: labels of two or three lines end at the plot
+            text=f"{label}<br><span style='color:{MUTED}'>{units}</span>",
             showarrow=False,
             font={"size": 12},
         )
@@ -274,7 +278,8 @@ def network_figure(
             font={"size": 11, "color": MUTED},
         )
     fig.update_xaxes(visible=False, range=[-0.5, n_layers - 0.5])
-    fig.update_yaxes(visible=False, range=[-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 1.6])
+    fig.update_yaxes(visible=False, range=[-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 0.5])
+    fig.update_layout(margin={"t": 56})
     fig.update_layout(hovermode="closest", hoverdistance=12)
     return fig
 
