@@ -557,13 +557,14 @@ def _figures(trainer: Trainer, sizes: list[int], bounds, playing: bool) -> dict:
     animation at 15-20 frames/s, and the charts still follow the training.
     """
     state = st.session_state
-    cached = state.get(f"{K}figures")
-    beat = state[f"{K}batch_no"] % LIVE_CYCLE
-    due = {name for name, beats in LIVE_SCHEDULE.items() if beat in beats}
+    views = {"curves", "network", "units"} if sizes else {"curves", "network"}
     run = state[f"{K}run_id"]
-    if not playing or cached is None or state.get(f"{K}figures_run") != run:
-        due = _view_names(sizes)  # paused, or a new network or data set: everything afresh
-    figures = dict(cached or {})
+    # Views of this very network and data set, from earlier runs of frames.
+    figures = dict(state.get(f"{K}figures") or {}) if state.get(f"{K}figures_run") == run else {}
+    beat = state[f"{K}batch_no"] % LIVE_CYCLE
+    due = {name for name, beats in LIVE_SCHEDULE.items() if beat in beats} & views
+    if not playing or set(figures) != views:
+        due = views  # paused, or a new network or data set: everything afresh
     h = trainer.history
     if "curves" in due:
         figures["curves"] = curves_figure(
@@ -580,15 +581,9 @@ def _figures(trainer: Trainer, sizes: list[int], bounds, playing: bool) -> dict:
             a.reshape(UNIT_GRID, UNIT_GRID, -1) for a in trainer.model.hidden_activations(coarse)
         ]
         figures["units"] = unit_maps_figure(maps, activation=trainer.model.activation)
-    elif not sizes:
-        figures.pop("units", None)
     state[f"{K}figures"] = figures
     state[f"{K}figures_run"] = run
     return figures
-
-
-def _view_names(sizes: list[int]) -> set[str]:
-    return {"curves", "network", "units"} if sizes else {"curves", "network"}
 
 
 def watchdog_message(trainer: Trainer) -> None:

@@ -174,6 +174,19 @@ def test_while_playing_the_charts_refresh_one_at_a_time_and_all_on_pause(run_pag
     assert all_chart_numbers_finite(at)
 
 
+def test_playing_logistic_regression_has_no_unit_maps_to_refresh(run_page):
+    at = run_page(PAGE)
+    for _ in range(2):
+        at.button(key="mlp_remove_layer").click().run()
+    assert trainer(at).model.layer_sizes == [2, 1]
+    at.button(key="mlp_play").click().run()
+    for _ in range(6):  # a whole cycle, the unit maps' beat included
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert not [c for c in at.get("plotly_chart") if "mlp_units" in c.proto.id]
+    at.button(key="mlp_play").click().run()
+
+
 def test_divergence_pauses_and_offers_a_lower_learning_rate(run_page):
     at = run_page(PAGE)
     at.selectbox(key="mlp_dataset").set_value("spiral").run()
