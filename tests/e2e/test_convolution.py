@@ -1,6 +1,8 @@
 """The convolution lesson as a learner clicks it: move stride and padding, read the shape, step
 the window."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import assert_no_exception, click_button, open_page, screenshot, wait_idle
@@ -59,8 +61,9 @@ def test_step_the_window_through_the_d2l_example(page):
     click_button(page, "Reset")
     expect(main.get_by_text("position 1 of 4")).to_be_visible()
     click_button(page, "Play")
-    # One position every 0.9 s: wait for the third to arrive by itself, then pause.
-    expect(main.get_by_text("position 3 of 4")).to_be_visible(timeout=30_000)
+    # One position every 0.9 s: wait for a later one to arrive by itself. Accept 3 or 4: on a
+    # loaded machine a slow poll can miss the 0.9 s that position 3 is on screen.
+    expect(main.get_by_text(re.compile(r"position [34] of 4"))).to_be_visible(timeout=30_000)
     assert_no_exception(page)
     screenshot(page, "convolution")
 
