@@ -33,16 +33,6 @@ MIN_CLASSES, MAX_CLASSES = 2, 6
 LECTURE_SLIDE_PROBS = (0.8, 0.2)
 LECTURE_SLIDE_LABEL = 1
 
-# The lecture's quiz: "The output probabilities of a network on classes 1 to 5 are shown in the
-# figure. If the label is class 3, which is the cross-entropy loss for this data point?" with the
-# options below. The slide's bar chart is an image that the lecture text does not contain; these
-# bars are a reconstruction that fits the options: the true class 3 gets 0.05, the most likely
-# class gets 0.90 and the least likely 0.01 (the distractors), the rest 0.02 each.
-QUIZ_PROBS = (0.01, 0.90, 0.05, 0.02, 0.02)
-QUIZ_LABEL = 3
-QUIZ_OPTIONS = ("−log(0.05)", "−log(0.01)", "−log(3)", "−log(0.90)")
-QUIZ_ANSWER = 0  # −log p_3 = −log(0.05)
-
 
 def logits_for(probs: ArrayLike) -> Array:
     """Scores whose softmax is ``probs``: f_j = log p_j − mean_i log p_i.

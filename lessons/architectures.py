@@ -13,6 +13,7 @@ from engine.architectures import (
     summarize,
     totals,
 )
+from ui import quizzes
 from ui.figures.architectures import (
     NO_CONFIG,
     compare_figure,
@@ -21,7 +22,7 @@ from ui.figures.architectures import (
     shape_flow_figure,
     timeline_figure,
 )
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 P = "architectures_"  # session-state prefix
 MAX_SIDE = 1024
@@ -397,56 +398,4 @@ compare()
 lenet = summary("lenet5")
 vgg = reference_totals()["vgg16"]
 vgg_fc = vgg.params_by_type["fully connected"] / vgg.params
-quiz(
-    [
-        QuizQuestion(
-            key=P + "quiz_conv1",
-            question=(
-                "LeNet-5's first layer has 6 filters of size 5×5 on a 1-channel 28×28 image, "
-                "each with a bias. How many parameters does it have?"
-            ),
-            options=["25", "150", "156", "4,704"],
-            answer=2,
-            explanation=(
-                f"Each filter has 1 × 5 × 5 = 25 weights and one bias: 6 × 26 = "
-                f"{lenet[0]['params']}. The image size does not matter: the same small filter "
-                "slides over every position (4,704 = 6 × 28 × 28 is the number of outputs)."
-            ),
-        ),
-        QuizQuestion(
-            key=P + "quiz_vgg",
-            question="Where are most of VGG-16's 138 million parameters?",
-            options=[
-                "In its thirteen 3×3 convolution layers",
-                "In its three fully connected layers",
-                "Evenly spread over all layers",
-            ],
-            answer=1,
-            explanation=(
-                f"{vgg_fc:.0%} of them are in the fully connected layers; fc6 alone connects "
-                "512 × 7 × 7 = 25,088 inputs to 4,096 outputs (102.8 M weights). Pick VGG-16 "
-                "above and look at the share-of-parameters column."
-            ),
-        ),
-        QuizQuestion(
-            key=P + "quiz_gap",
-            question=(
-                "ResNet-50 accepts a 320×320 image with exactly the same 25,557,032 parameters "
-                "as at 224×224; LeNet-5 on a 32×32 image needs more. Why?"
-            ),
-            options=[
-                "ResNet resizes every image to 224×224 first",
-                "Global average pooling turns any H×W feature map into one number per channel",
-                "ResNet has no fully connected layer",
-            ],
-            answer=1,
-            explanation=(
-                "Before its fully connected layer ResNet averages each of its 2,048 channels "
-                "over the whole feature map, so fc always sees 2,048 inputs. LeNet flattens its "
-                "last 16×H×W map, so fc1's weights grow with the input. Try it above: set "
-                "LeNet-5's input to 32×32."
-            ),
-        ),
-    ],
-    heading="Check yourself",
-)
+quiz(quizzes.architectures())

@@ -27,8 +27,9 @@ from engine.backprop import (
     fmt,
     parse_number,
 )
+from ui import quizzes
 from ui.figures.backprop import chain_figure, graph_figure
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 P = "backprop_"  # session-state prefix
 INPUT_KEYS = ("x1", "x2", "w1", "w2", "y")
@@ -376,26 +377,6 @@ with tab_vanish:
     vanishing()
 
 qz = example(**LECTURE_QUIZ)
-quiz(
-    [
-        QuizQuestion(
-            key=P + "quiz",
-            question=(
-                "x₁ = 1, x₂ = −1, w₁ = 1, w₂ = −2, y = 1, ŷ = ReLU(w₁x₁ + w₂x₂), "
-                "ℓ(x, y) = (ŷ − y)². What is the value of ∂ℓ/∂w₁?"
-            ),
-            options=["1", "2", "3", "4"],
-            answer=3,
-            explanation=(
-                f"Forward: z = {fmt(qz.values['z'])}, ŷ = {fmt(qz.values['yhat'])}, "
-                f"ℓ = {fmt(qz.values['loss'])}. Backward: ∂ℓ/∂ŷ = 2(ŷ − y) = "
-                f"{fmt(qz.grads['yhat'])}, ∂ℓ/∂z = {fmt(qz.grads['yhat'])} × "
-                f"{fmt(qz.edge('z', 'yhat').local)} = {fmt(qz.grads['z'])} (the gradient of "
-                f"ReLU(z) is 1 when z > 0, and 0 otherwise), ∂ℓ/∂w₁ = {fmt(qz.grads['z'])} × "
-                f"x₁ = {fmt(qz.grads['w1'])}. Load the quiz example above to step through it."
-            ),
-        )
-    ]
-)
+quiz(quizzes.backprop())
 st.button("Step through the quiz example", key=P + "quiz_preset", on_click=load_preset,
           args=("quiz",))  # fmt: skip

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from engine.conv import conv2d, coverage, output_size, pad2d, pool2d, window_taps
+from ui import quizzes
 from ui.figures.conv import (
     CHANNEL_NAMES,
     channels_figure,
@@ -16,7 +17,7 @@ from ui.figures.conv import (
     sliding_window_figure,
 )
 from ui.formatting import latex, num, paren_if_negative
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 from ui.grids import grid_frame, grid_values
 
 K = "conv_"  # session-state prefix (and URL parameter prefix) for this lesson
@@ -677,34 +678,4 @@ with tab_channels:
 with tab_pool:
     pooling_tab()
 
-quiz(
-    [
-        QuizQuestion(
-            key=f"{K}quiz_d2l",
-            question="An 8 × 8 input, a 3 × 3 kernel, padding 1 on every side, stride 2: "
-            "what is the output shape?",
-            options=("3 × 3", "4 × 4", "7 × 7", "8 × 8"),
-            answer=1,
-            explanation="p_h = 2 (one row above, one below): ⌊(8 − 3 + 2 + 2)/2⌋ = ⌊9/2⌋ = 4, "
-            "and the same for the width. Set it up above and the last padded row stays unread.",
-        ),
-        QuizQuestion(
-            key=f"{K}quiz_alexnet_shape",
-            question="AlexNet's first layer (as in torchvision): a 224 × 224 RGB image, 11 × 11 "
-            "kernels, stride 4, padding 2 per side. How tall is its output?",
-            options=("54", "55", "56", "224"),
-            answer=1,
-            explanation="⌊(224 − 11 + 4 + 4)/4⌋ = ⌊221/4⌋ = ⌊55.25⌋ = 55.",
-        ),
-        QuizQuestion(
-            key=f"{K}quiz_alexnet_params",
-            question="The lecture's AlexNet conv1 has 96 filters, each 11 × 11 × 3. How many "
-            "parameters does the layer have, with one bias per filter?",
-            options=("96", "34,848", "34,944", "290,400"),
-            answer=2,
-            explanation="Weights 96 × 3 × 11 × 11 = 34,848, plus 96 biases = 34,944. "
-            "Each filter gives one output channel, so the layer outputs 96 channels.",
-        ),
-    ],
-    heading="Check yourself",
-)
+quiz(quizzes.CONVOLUTION)

@@ -19,6 +19,7 @@ from engine.filters import (
     strongest_orientation,
 )
 from engine.images import ImageError, encode_image, fit_within, load_image
+from ui import quizzes
 from ui.figures.filters import (
     MapPanel,
     bank_figure,
@@ -31,7 +32,7 @@ from ui.figures.filters import (
     picture,
 )
 from ui.formatting import num
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 P = "filters_"  # session-state prefix
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -394,43 +395,6 @@ def gabor_tab(image: np.ndarray) -> None:
 
 # -- page ------------------------------------------------------------------------------------------
 
-QUIZ = [
-    QuizQuestion(
-        key=P + "q_channels",
-        question="One 3 × 3 filter is applied to an RGB picture (3 input channels). How many "
-        "output channels does it produce?",
-        options=["3", "1", "9", "27"],
-        answer=1,
-        explanation="The filter has a 3 × 3 kernel per input channel; the three responses are "
-        "summed, so each 3-D filter gives one output channel. More output channels need more "
-        "filters.",
-    ),
-    QuizQuestion(
-        key=P + "q_alexnet",
-        question="AlexNet's conv1 applies 96 filters of 11 × 11 × 3 with stride 4 and no padding "
-        "to a 227 × 227 × 3 image. What shape is its output?",
-        options=["54 × 54 × 96", "55 × 55 × 3", "55 × 55 × 96", "57 × 57 × 96"],
-        answer=2,
-        explanation="⌊(227 − 11 + 0 + 4) / 4⌋ = ⌊220 / 4⌋ = 55 for height and width, and one "
-        "output channel per filter: 96.",
-    ),
-    QuizQuestion(
-        key=P + "q_pattern",
-        question="Why does a filter respond most where the picture looks like its kernel?",
-        options=[
-            "Convolution blurs away everything else",
-            "The ReLU removes the other places",
-            "Each output entry is the inner product of the kernel and the window, which "
-            "measures their similarity",
-            "Max pooling picks the matching window",
-        ],
-        answer=2,
-        explanation="Flatten kernel and window into vectors: the output entry is their inner "
-        "product, largest when the window has the kernel's pattern (for windows of similar "
-        "brightness).",
-    ),
-]
-
 
 def main() -> None:
     lesson_header(
@@ -464,7 +428,7 @@ def main() -> None:
     with tabs[2]:
         if tabs[2].open:
             gabor_tab(image)
-    quiz(QUIZ)
+    quiz(quizzes.FILTERS)
 
 
 main()

@@ -7,6 +7,7 @@ import streamlit as st
 
 from engine.cnn import ACTIVATIONS, POOLS, LeNet, Trainer, confusion_matrix
 from engine.digits import DigitSplit, train_test_split
+from ui import quizzes
 from ui.figures.lenet import (
     NO_BAR,
     confusion_figure,
@@ -17,7 +18,7 @@ from ui.figures.lenet import (
     probabilities_figure,
     units_figure,
 )
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 P = "lenet_"  # session-state prefix
 SPLIT_SEED = 0  # one fixed train/test split for everybody: accuracies stay comparable
@@ -463,32 +464,4 @@ with tab_confusion:
 with tab_filters:
     filters(current)
 
-quiz(
-    [
-        QuizQuestion(
-            key=P + "quiz",
-            question=(
-                "The first layer has 6 filters of size 5 × 5 on a 1-channel image. How many "
-                "parameters does it have?"
-            ),
-            options=["25", "150", "156", "384"],
-            answer=2,
-            explanation=(
-                "Each filter has 5 × 5 × 1 = 25 weights and one bias: 6 × 26 = 156, the conv1 "
-                "row of the layer table. (384 = 6 × 8 × 8 is the size of its output, not its "
-                "parameters.)"
-            ),
-        ),
-        QuizQuestion(
-            key=P + "quiz_pool",
-            question="conv2 outputs 16 × 4 × 4. What comes out of a 2 × 2 pooling with stride 2?",
-            options=["16 × 2 × 2", "8 × 4 × 4", "16 × 3 × 3", "4 × 2 × 2"],
-            answer=0,
-            explanation=(
-                "Pooling works on each channel separately, so the 16 channels stay; each side "
-                "becomes ⌊(4 − 2 + 2) / 2⌋ = 2. The 16 × 2 × 2 = 64 numbers are the dense "
-                "layers' input."
-            ),
-        ),
-    ]
-)
+quiz(quizzes.LENET)

@@ -3,8 +3,6 @@ cross-entropy as a special case, and why classification uses cross-entropy, not 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import streamlit as st
 
@@ -13,10 +11,6 @@ from engine.loss_lesson import (
     LECTURE_SLIDE_PROBS,
     MAX_CLASSES,
     MIN_CLASSES,
-    QUIZ_ANSWER,
-    QUIZ_LABEL,
-    QUIZ_OPTIONS,
-    QUIZ_PROBS,
     SoftmaxExplained,
     bce_curves,
     binary_case,
@@ -24,9 +18,10 @@ from engine.loss_lesson import (
     explain,
     logits_for,
 )
+from ui import quizzes
 from ui.figures.loss import bce_figure, comparison_figure, quiz_figure, softmax_figure
 from ui.formatting import latex, num
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 P = "loss_"  # session-state prefix
 SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
@@ -299,37 +294,16 @@ def quiz_section() -> None:
     left, right = st.columns([3, 2], gap="large")
     with right:
         st.plotly_chart(
-            quiz_figure(QUIZ_PROBS), key=P + "quiz_bars", config={"displayModeBar": False}
+            quiz_figure(quizzes.CE_QUIZ_PROBS),
+            key=P + "quiz_bars",
+            config={"displayModeBar": False},
         )
-        st.caption(
-            "The slide shows these bars as a picture that the lecture's text does not contain; "
-            "the heights here are reconstructed to fit the answer options."
-        )
+        st.caption(quizzes.CE_RECONSTRUCTION_NOTE)
     with left:
-        p_y = QUIZ_PROBS[QUIZ_LABEL - 1]
-        quiz(
-            [
-                QuizQuestion(
-                    key=P + "quiz",
-                    question=(
-                        "The output probabilities of a network on classes 1 to 5 are shown in "
-                        f"the figure. If the label is class {QUIZ_LABEL}, which is the "
-                        "cross-entropy loss for this data point?"
-                    ),
-                    options=list(QUIZ_OPTIONS),
-                    answer=QUIZ_ANSWER,
-                    explanation=(
-                        f"The loss is −log p_y with y = {QUIZ_LABEL}: −log({p_y:.2f}) = "
-                        f"{-math.log(p_y):.4f}. Not the largest bar (0.90 is what the network "
-                        "predicts, not the label), not the smallest, and not the label's "
-                        "number: the loss only reads the probability of the true class."
-                    ),
-                )
-            ]
-        )
+        quiz(quizzes.LOSS)
         st.button(
             "Open this prediction in the explorer", key=P + "quiz_load", on_click=load_probs,
-            args=(QUIZ_PROBS, QUIZ_LABEL),
+            args=(quizzes.CE_QUIZ_PROBS, quizzes.CE_QUIZ_LABEL),
         )  # fmt: skip
 
 

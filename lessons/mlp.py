@@ -9,7 +9,6 @@ import streamlit as st
 
 from engine.activations import ACTIVATION_LABELS, HIDDEN_ACTIVATIONS
 from engine.datasets import DESCRIPTIONS, FIXED_DATASETS, make_dataset, num_classes
-from engine.loss_lesson import QUIZ_ANSWER, QUIZ_OPTIONS, QUIZ_PROBS
 from engine.mlp import (
     MAX_HIDDEN_LAYERS,
     MAX_UNITS,
@@ -20,6 +19,7 @@ from engine.mlp import (
     play_frames,
     train_test_split,
 )
+from ui import quizzes
 from ui.figures.mlp import (
     boundary_rgb,
     curves_figure,
@@ -30,7 +30,7 @@ from ui.figures.mlp import (
     unit_maps_figure,
     view_bounds,
 )
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 from ui.mlp_player import boundary_player
 from ui.style import CLASS_COLOURS
 
@@ -684,25 +684,9 @@ lesson_header(
 )
 playground()
 
-quiz(
-    [
-        QuizQuestion(
-            key=f"{K}quiz",
-            question=(
-                "The output probabilities of a network on classes 1 to 5 are shown in the "
-                "figure below. If the label is class 3, which is the cross-entropy loss for "
-                "this data point?"
-            ),
-            options=QUIZ_OPTIONS,
-            answer=QUIZ_ANSWER,
-            explanation=(
-                "With a one-hot label only the true class counts: ℓ = −log p₃ = −log(0.05) "
-                "≈ 3.00. The network's favourite, class 2 with 0.90, does not enter the loss; "
-                "−log(3) mixes up the class number with a probability."
-            ),
-        )
-    ]
+quiz(quizzes.MLP)
+# The same reconstruction of the slide's bars as the loss lesson (ui.quizzes), and said so.
+st.plotly_chart(probability_bars(quizzes.CE_QUIZ_PROBS), width="content", key=f"{K}quiz_bars")
+st.caption(
+    "Output probabilities p₁ … p₅ of the network in the quiz. " + quizzes.CE_RECONSTRUCTION_NOTE
 )
-# The same reconstruction of the slide's bars as the loss lesson (engine.loss_lesson).
-st.plotly_chart(probability_bars(QUIZ_PROBS), width="content", key=f"{K}quiz_bars")
-st.caption("Output probabilities p₁ … p₅ of the network in the quiz.")

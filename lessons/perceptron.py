@@ -8,9 +8,10 @@ import streamlit as st
 
 from engine.datasets import DESCRIPTIONS, LECTURE_START_WEIGHTS, make_dataset
 from engine.perceptron import PerceptronRun, data_problems, step, train
+from ui import quizzes
 from ui.figures.perceptron import mistakes_chart, perceptron_plane, view_bounds
 from ui.formatting import latex, num, paren_if_negative, vec
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 DATASET_CHOICES = ("lecture", "and", "or", "nand", "linear", "xor")
 DATASET_LABELS = {
@@ -445,23 +446,4 @@ with tab_neuron:
 with tab_train:
     training_view()
 
-quiz(
-    [
-        QuizQuestion(
-            key=f"{K}quiz",
-            question="Which one of the following is NOT true about perceptron?",
-            options=(
-                "Perceptron only works if the data is linearly separable.",
-                "Perceptron can learn AND function",
-                "Perceptron can learn XOR function",
-                "Perceptron is a supervised learning algorithm",
-            ),
-            answer=2,
-            explanation=(
-                "A single perceptron draws one straight line, and no line puts (0,1) and (1,0) "
-                "on one side with (0,0) and (1,1) on the other: XOR is not linearly separable "
-                "(Minsky & Papert, 1969). Try it: pick the XOR gate above and run to the end."
-            ),
-        )
-    ]
-)
+quiz(quizzes.PERCEPTRON)

@@ -25,6 +25,7 @@ from engine.sgd import (
     make_data,
     minimum,
 )
+from ui import quizzes
 from ui.figures.sgd import (
     batches_figure,
     data_figure,
@@ -33,7 +34,7 @@ from ui.figures.sgd import (
     view_bounds,
 )
 from ui.formatting import num
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 P = "sgd_"  # session-state prefix (and, with bind="query-params", the URL parameter names)
 LR_CHOICES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0, 50.0, 100.0)
@@ -369,41 +370,4 @@ lesson_header(
     ],
 )
 descent_section()
-quiz(
-    [
-        QuizQuestion(
-            key=P + "quiz_iters",
-            question=(
-                "A training set has n = 1000 points. Minibatch SGD runs with batch size "
-                "b = 64, each epoch partitioning the data into batches. How many iterations "
-                "(updates) does one epoch make?"
-            ),
-            options=["1", "15", "16", "64"],
-            answer=2,
-            explanation=(
-                "⌈1000 / 64⌉ = 16: fifteen batches of 64 points and a last one of 40. "
-                "Full-batch GD would make 1 update per epoch, single-sample SGD 1000."
-            ),
-        ),
-        QuizQuestion(
-            key=P + "quiz_lr",
-            question=(
-                "Full-batch gradient descent's loss goes up and down from one iteration to "
-                "the next and never settles. What is the first thing to try?"
-            ),
-            options=[
-                "A larger learning rate",
-                "A smaller learning rate",
-                "More epochs",
-                "A smaller batch",
-            ],
-            answer=1,
-            explanation=(
-                "Full-batch GD has no sampling noise, so a loss that rises means the steps "
-                "overshoot the valley: α is too large (above 2 / λ_max near the minimum). "
-                "Try the 'Bouncing' preset above, then halve α."
-            ),
-        ),
-    ],
-    heading="Check yourself",
-)
+quiz(quizzes.SGD)

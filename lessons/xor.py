@@ -24,6 +24,7 @@ from engine.gates import (
     truth_table,
 )
 from engine.perceptron import PerceptronRun, train
+from ui import quizzes
 from ui.figures.perceptron import mistakes_chart
 from ui.figures.xor import (
     cycle_plane,
@@ -35,7 +36,7 @@ from ui.figures.xor import (
     steps_animation,
 )
 from ui.formatting import num, vec
-from ui.frame import QuizQuestion, lesson_header, quiz
+from ui.frame import lesson_header, quiz
 
 K = "xor_"  # session-state prefix for this lesson
 
@@ -706,23 +707,4 @@ with tab_gates:
 with tab_compose:
     compose_view()
 
-quiz(
-    [
-        QuizQuestion(
-            key=f"{K}quiz",
-            question="Which one of the following is NOT true about perceptron?",
-            options=(
-                "Perceptron only works if the data is linearly separable.",
-                "Perceptron can learn AND function",
-                "Perceptron can learn XOR function",
-                "Perceptron is a supervised learning algorithm",
-            ),
-            answer=2,
-            explanation=(
-                "XOR is not linearly separable, and one perceptron only draws a line: on XOR its "
-                "training loops forever (tab 1), and no weights you set get more than 3 of the 4 "
-                "rows right (tab 2). Two layers of perceptrons do compute it (tab 3)."
-            ),
-        )
-    ]
-)
+quiz(quizzes.XOR)

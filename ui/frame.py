@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
+
+Source = Literal["lecture", "ours"]
+# The lecture's own questions keep its heading; the ones we wrote say so.
+HEADINGS: dict[Source, str] = {"lecture": "Quiz break", "ours": "Check yourself"}
+SOURCE_NOTES: dict[Source, str] = {
+    "lecture": "The lecture's own quiz.",
+    "ours": "Questions written for this lab, beyond the lecture's quiz.",
+}
+LETTERS = "ABCDEFGH"
 
 
 def lesson_header(title: str, summary: str, formulas: Sequence[str] = ()) -> None:
@@ -23,22 +33,63 @@ class QuizQuestion:
     options: Sequence[str]
     answer: int  # index into options
     explanation: str
+    source: Source  # the lecture's question, or one we wrote: decides its heading
+    hint: str = ""  # shown after a first wrong answer, before the answer is given away
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.answer < len(self.options):
+            raise ValueError(f"{self.key}: answer {self.answer} is not one of the options")
+        if self.source not in HEADINGS:
+            raise ValueError(f"{self.key}: source must be 'lecture' or 'ours'")
 
 
-def quiz(questions: Sequence[QuizQuestion], *, heading: str = "Quiz break") -> None:
-    """The lecture's quiz questions: pick, check, and read why.
+@dataclass(frozen=True)
+class Feedback:
+    """What the learner is told after checking an answer."""
 
-    The explanation is shown only after an answer is checked, so the learner commits first.
+    kind: Literal["correct", "retry", "reveal"]
+    text: str
+
+
+def feedback(q: QuizQuestion, choice: int, attempt: int) -> Feedback:
+    """The verdict on ``choice`` at the learner's ``attempt``-th check (from 1).
+
+    A first wrong answer earns a hint and a second try; the answer is revealed only after that.
     """
-    st.divider()
-    st.subheader(heading)
-    for q in questions:
-        _quiz_question(q)
+    labels = option_labels(q)
+    if choice == q.answer:
+        return Feedback("correct", f"Correct: {labels[q.answer]}. {q.explanation}")
+    if attempt <= 1:
+        hint = f" Hint: {q.hint}" if q.hint else ""
+        return Feedback("retry", f"Not quite: {labels[choice]} is not it.{hint} Try again.")
+    return Feedback(
+        "reveal",
+        f"Not quite: {labels[choice]} is not it. The answer is {labels[q.answer]}. {q.explanation}",
+    )
 
 
+def option_labels(q: QuizQuestion) -> list[str]:
+    return [f"{LETTERS[i]}. {opt}" for i, opt in enumerate(q.options)]
+
+
+def quiz(questions: Sequence[QuizQuestion]) -> None:
+    """The quiz at the end of a lesson, grouped by source: the lecture's questions under its
+    heading "Quiz break", ours under "Check yourself". Each question is a fragment: checking
+    an answer reruns that question only."""
+    for source, heading in HEADINGS.items():
+        group = [q for q in questions if q.source == source]
+        if not group:
+            continue
+        st.divider()
+        st.subheader(heading, help=SOURCE_NOTES[source])
+        for q in group:
+            _quiz_question(q)
+
+
+@st.fragment
 def _quiz_question(q: QuizQuestion) -> None:
-    letters = "ABCDEFGH"
-    labels = [f"{letters[i]}. {opt}" for i, opt in enumerate(q.options)]
+    labels = option_labels(q)
+    state = st.session_state
     with st.container(border=True):
         st.markdown(f"**{q.question}**")
         choice = st.radio(
@@ -49,16 +100,12 @@ def _quiz_question(q: QuizQuestion) -> None:
             key=f"{q.key}_choice",
             label_visibility="collapsed",
         )
-        checked_key = f"{q.key}_checked"
+        checked_key, tries_key = f"{q.key}_checked", f"{q.key}_tries"
         if st.button("Check answer", key=f"{q.key}_check", disabled=choice is None):
-            st.session_state[checked_key] = choice
-        checked = st.session_state.get(checked_key)
+            state[checked_key] = choice
+            state[tries_key] = state.get(tries_key, 0) + 1
+        checked = state.get(checked_key)
         if checked is None or checked != choice:
             return
-        if checked == q.answer:
-            st.success(f"Correct: {labels[q.answer]}. {q.explanation}")
-        else:
-            st.error(
-                f"Not quite: {labels[checked]} is not it. The answer is {labels[q.answer]}. "
-                f"{q.explanation}"
-            )
+        verdict = feedback(q, checked, state.get(tries_key, 1))
+        {"correct": st.success, "retry": st.warning, "reveal": st.error}[verdict.kind](verdict.text)

@@ -150,7 +150,11 @@ def test_quiz_feedback(run_page, choice, right):
         assert any(
             "Correct: D. 4" in s.value and "∂ℓ/∂w₁ = 4 × x₁ = 4" in s.value for s in at.success
         )
-    else:
+    else:  # a hint and a second try first; a second wrong answer reveals it
+        assert any("Hint:" in w.value and "Try again" in w.value for w in at.warning)
+        assert "D. 4" not in " ".join(w.value for w in at.warning)
+        at.radio(key="backprop_quiz_choice").set_value(0).run()
+        click(at, "backprop_quiz_check")
         assert any("The answer is D. 4" in e.value for e in at.error)
 
 

@@ -78,7 +78,7 @@ def test_lecture_quiz_right_and_wrong_then_load_it(run_page):
     rerun(at)
     at.button(key="loss_quiz_check").click()
     rerun(at)
-    assert any("Not quite: D. −log(0.90)" in e.value for e in at.error)
+    assert any("Not quite: D. −log(0.90)" in w.value for w in at.warning)
     at.radio(key="loss_quiz_choice").set_value(0)
     rerun(at)
     at.button(key="loss_quiz_check").click()

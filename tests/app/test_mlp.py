@@ -265,7 +265,7 @@ def test_quiz_feedback(run_page):
     at = run_page(PAGE)
     at.radio(key="mlp_quiz_choice").set_value(3).run()
     at.button(key="mlp_quiz_check").click().run()
-    assert any("Not quite" in e.value for e in at.error)
+    assert any("Not quite" in w.value and "Try again" in w.value for w in at.warning)
     at.radio(key="mlp_quiz_choice").set_value(0).run()
     at.button(key="mlp_quiz_check").click().run()
     assert any("Correct" in s.value and "−log(0.05)" in s.value for s in at.success)

@@ -169,6 +169,11 @@ def test_quiz_feedback(run_page):
     rerun(at)
     at.button(key="sgd_quiz_lr_check").click()
     rerun(at)
+    assert any("Hint:" in w.value for w in at.warning)  # a second try before the answer
+    at.radio(key="sgd_quiz_lr_choice").set_value(2)
+    rerun(at)
+    at.button(key="sgd_quiz_lr_check").click()
+    rerun(at)
     assert any("The answer is B. A smaller learning rate" in e.value for e in at.error)
 
 

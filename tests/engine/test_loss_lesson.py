@@ -13,16 +13,16 @@ from hypothesis import strategies as st
 from engine.loss_lesson import (
     LECTURE_SLIDE_LABEL,
     LECTURE_SLIDE_PROBS,
-    QUIZ_ANSWER,
-    QUIZ_LABEL,
-    QUIZ_OPTIONS,
-    QUIZ_PROBS,
     bce_curves,
     binary_case,
     compare_binary,
     explain,
     logits_for,
 )
+from ui.quizzes import CE_QUIZ_ANSWER as QUIZ_ANSWER
+from ui.quizzes import CE_QUIZ_LABEL as QUIZ_LABEL
+from ui.quizzes import CE_QUIZ_OPTIONS as QUIZ_OPTIONS
+from ui.quizzes import CE_QUIZ_PROBS as QUIZ_PROBS
 
 scores = st.lists(st.floats(-8, 8), min_size=2, max_size=6)
 

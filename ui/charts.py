@@ -1,0 +1,83 @@
+"""Charts built once per distinct input and shared by every learner, then sent as they are.
+
+Building plotly ``graph_objects`` (they validate every property) was most of the cost of a rerun,
+and ``st.plotly_chart`` validates again: a ``go.Figure`` is deep-copied by ``to_dict`` and a plain
+dict is turned back into a ``go.Figure``. Here a lesson writes its chart as a function of plain,
+hashable settings (numbers, strings, tuples) decorated with ``@chart``; the figure is built and
+validated once per distinct input, kept as a dict in a bounded cache that every session shares
+(``st.cache_resource``: a class mostly sits on the same defaults), and ``show`` hands that dict to
+``st.plotly_chart`` without copying or validating it again. The dicts are never mutated.
+
+A builder may also return a dict it assembled itself (for parts that plotly's validation makes
+slow and that tests check once against ``go.Figure``, such as animation frames).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec
+
+import plotly.graph_objects as go
+import streamlit as st
+
+P = ParamSpec("P")
+Spec = dict[str, Any]
+
+# The toolbar's eight buttons sit in the keyboard's Tab order of every chart and cover titles on
+# small charts; a learner needs none of them on most charts.
+QUIET = {"displayModeBar": False}
+
+
+class _Built(go.Figure):
+    """A figure whose dict is already built and validated: ``to_dict`` hands it over as is.
+
+    ``st.plotly_chart`` accepts any plotly figure and asks it for ``to_dict()``; this one
+    answers without the deep copy, so a cached chart costs only its JSON encoding.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> Spec:
+        return self._spec
+
+    def to_plotly_json(self) -> Spec:
+        return self._spec
+
+
+def spec_of(figure: go.Figure | Spec) -> Spec:
+    return figure.to_dict() if isinstance(figure, go.BaseFigure) else figure
+
+
+def chart(max_entries: int = 64) -> Callable[[Callable[P, go.Figure | Spec]], Callable[P, Spec]]:
+    """Decorator: a figure builder over plain settings -> a cached figure dict, shared.
+
+    ``max_entries`` bounds the memory: a class explores a few dozen settings, not thousands.
+    """
+
+    def wrap(build: Callable[P, go.Figure | Spec]) -> Callable[P, Spec]:
+        @st.cache_resource(max_entries=max_entries, show_spinner=False)
+        @functools.wraps(build)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> Spec:
+            return spec_of(build(*args, **kwargs))
+
+        return cached
+
+    return wrap
+
+
+def show(
+    spec: Spec | go.Figure,
+    *,
+    key: str,
+    config: dict | None = None,
+    width: str | int = "stretch",
+    **kwargs: Any,
+) -> Any:
+    """Send a chart to the page (a cached dict as it is, a figure after one ``to_dict``)."""
+    figure = _Built(spec_of(spec))
+    return st.plotly_chart(
+        figure, key=key, config=QUIET if config is None else config, width=width, **kwargs
+    )

@@ -1,0 +1,361 @@
+"""One way for every lesson to keep its settings: declared once, read from a shared link, kept in
+the URL, given to the widgets.
+
+A lesson lists its settings once, with their defaults and what values are valid::
+
+    S = Settings(
+        "sgd",
+        choice("lr", 0.5, LR_CHOICES),
+        integer("epochs", 5, 1, 30),
+        number("w1", -4.0, -5.0, 5.0, step=0.5),
+        tab("tab", "Descent", ("Descent", "Batches")),
+    )
+    S.init()                       # top of the page: session, else the link, else the default
+    lr = S.select_slider("lr", "Learning rate α")
+    ...
+    S.sync_url()                   # end of the page and of every fragment
+
+The session state key of a setting is its URL parameter (``sgd_lr``). A value in the link that is
+not valid (a word for a number, inf, nan, 1e999, out of range, not one of the choices, thousands of
+characters) gives the default and a note to the learner, never an exception: the link is cleaned
+before any widget reads it. The URL holds exactly the settings that differ from their defaults, so
+a shared link is short and a default page is bare.
+
+Widgets are made by the helper (``S.slider``, ``S.selectbox``, ...) so that their range comes from
+the one declaration and their value survives a visit to another lesson (``persist_state``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+MAX_URL_TEXT = 400  # longer values in a link are junk by definition (a hand-pasted essay)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, default, and how it is read from and written to the URL.
+
+    ``parse`` turns URL text into a valid value or raises ValueError; ``to_text`` is its inverse.
+    """
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    to_text: Callable[[Any], str]
+    options: tuple = ()  # the choices, for choice-like settings
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    aliases: tuple[str, ...] = ()  # older URL names still read from links shared earlier
+
+    def read(self, text: str) -> Any:
+        if len(text) > MAX_URL_TEXT:
+            raise ValueError("too long")
+        return self.parse(text)
+
+    def valid(self, value: Any) -> bool:
+        try:
+            return self.read(self.to_text(value)) == value
+        except (ValueError, TypeError, OverflowError):
+            return False
+
+
+def _float_text(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def _finite(text: str) -> float:
+    value = float(text.strip())
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def choice(
+    name: str,
+    default: Any,
+    options: Sequence[Any],
+    *,
+    to_text: Callable[[Any], str] | None = None,
+    aliases: tuple[str, ...] = (),
+) -> Setting:
+    """One of ``options`` (strings, ints or floats); in the URL as its text."""
+    options = tuple(options)
+    if default not in options:
+        raise ValueError(f"{name}: default {default!r} is not one of the options")
+    fmt = to_text or (lambda v: _float_text(v) if isinstance(v, float) else str(v))
+    by_text = {fmt(option): option for option in options}
+
+    def parse(text: str) -> Any:
+        text = text.strip()
+        if text in by_text:
+            return by_text[text]
+        # A number written another way (0.50 for 0.5, 1e-3 for 0.001) is still that number.
+        numbers = {o: o for o in options if isinstance(o, int | float) and not isinstance(o, bool)}
+        if numbers:
+            value = _finite(text)
+            for option in numbers:
+                if math.isclose(value, option, rel_tol=1e-9, abs_tol=1e-12):
+                    return option
+        raise ValueError(f"{text!r} is not one of the choices")
+
+    return Setting(name, default, parse, fmt, options=options, aliases=aliases)
+
+
+def tab(name: str, default: str, labels: Sequence[str]) -> Setting:
+    """The open tab, by label; in the URL as a short slug ("one-neuron")."""
+    return choice(name, default, labels, to_text=slug)
+
+
+def slug(label: str) -> str:
+    """'Train it, step by step' -> 'train-it-step-by-step' (ASCII letters and digits only)."""
+    words = re.findall(r"[a-z0-9]+", label.lower())
+    return "-".join(words) or "tab"
+
+
+def integer(
+    name: str, default: int, low: int, high: int, *, aliases: tuple[str, ...] = ()
+) -> Setting:
+    """An integer in [low, high]."""
+
+    def parse(text: str) -> int:
+        text = text.strip()
+        if not re.fullmatch(r"[+-]?\d{1,18}", text):
+            raise ValueError(f"{text!r} is not a whole number")
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"{value} is outside {low}..{high}")
+        return value
+
+    return Setting(name, default, parse, str, low=low, high=high, step=1, aliases=aliases)
+
+
+def number(
+    name: str,
+    default: float,
+    low: float,
+    high: float,
+    *,
+    step: float,
+    aliases: tuple[str, ...] = (),
+) -> Setting:
+    """A float in [low, high] on the grid low + k·step (a link between two steps snaps)."""
+    decimals = max(0, -math.floor(math.log10(step)) + 2)
+
+    def parse(text: str) -> float:
+        value = _finite(text)
+        if not low - step / 2 <= value <= high + step / 2:
+            raise ValueError(f"{value} is outside {low}..{high}")
+        snapped = round(low + round((value - low) / step) * step, decimals)
+        return float(min(max(snapped, low), high))
+
+    return Setting(
+        name, float(default), parse, _float_text, low=low, high=high, step=step, aliases=aliases
+    )
+
+
+def flag(name: str, default: bool) -> Setting:
+    """On or off; in the URL as 1 or 0."""
+    words = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
+
+    def parse(text: str) -> bool:
+        try:
+            return words[text.strip().lower()]
+        except KeyError:
+            raise ValueError(f"{text!r} is not on or off") from None
+
+    return Setting(name, bool(default), parse, lambda v: "1" if v else "0")
+
+
+def int_list(
+    name: str,
+    default: Sequence[int],
+    *,
+    low: int,
+    high: int,
+    max_len: int,
+    aliases: tuple[str, ...] = (),
+) -> Setting:
+    """A short list of integers, "8,8" in the URL, "none" for the empty list; stored as a tuple."""
+
+    def parse(text: str) -> tuple[int, ...]:
+        text = text.strip()
+        if text in ("", "none"):
+            return ()
+        parts = text.split(",")
+        if len(parts) > max_len:
+            raise ValueError(f"more than {max_len} values")
+        one = integer(name, low, low, high)
+        return tuple(one.read(p) for p in parts)
+
+    return Setting(
+        name,
+        tuple(default),
+        parse,
+        lambda v: ",".join(map(str, v)) or "none",
+        low=low,
+        high=high,
+        aliases=aliases,
+    )
+
+
+def custom(
+    name: str,
+    default: Any,
+    parse: Callable[[str], Any],
+    to_text: Callable[[Any], str],
+    *,
+    aliases: tuple[str, ...] = (),
+) -> Setting:
+    """Anything else with its own codec (``parse`` must raise ValueError on junk)."""
+    return Setting(name, default, parse, to_text, aliases=aliases)
+
+
+@dataclass
+class Settings:
+    """A lesson's settings under one prefix: session state keys and URL parameters."""
+
+    prefix: str
+    items: dict[str, Setting] = field(default_factory=dict)
+
+    def __init__(self, prefix: str, *settings: Setting) -> None:
+        self.prefix = prefix
+        self.items = {}
+        for setting in settings:
+            if setting.name in self.items:
+                raise ValueError(f"{prefix}: setting {setting.name!r} declared twice")
+            self.items[setting.name] = setting
+
+    # -- names ------------------------------------------------------------------------------
+
+    def key(self, name: str) -> str:
+        """The session state key (and URL parameter) of a setting or of any other widget."""
+        return f"{self.prefix}_{name}"
+
+    @property
+    def _junk_key(self) -> str:
+        return f"{self.prefix}__junk"
+
+    # -- values -----------------------------------------------------------------------------
+
+    def __getitem__(self, name: str) -> Any:
+        return st.session_state[self.key(name)]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        setting = self.items[name]
+        if not setting.valid(value):
+            raise ValueError(f"{self.key(name)}: {value!r} is not a valid value")
+        st.session_state[self.key(name)] = value
+
+    def values(self) -> dict[str, Any]:
+        return {name: self[name] for name in self.items}
+
+    def reset(self, *names: str) -> None:
+        """Back to the defaults (all settings when no name is given); for on_click callbacks."""
+        for name in names or tuple(self.items):
+            st.session_state[self.key(name)] = self.items[name].default
+
+    def init(self) -> None:
+        """Give every setting a value before any widget is drawn: the session's own if it has
+        one, else the link's if it is valid, else the default. Junk in the link is noted for
+        ``notice``. Call at the top of every full run of the page."""
+        state = st.session_state
+        params = st.query_params
+        junk = []
+        for name, setting in self.items.items():
+            key = self.key(name)
+            if key in state and setting.valid(state[key]):
+                continue
+            value = setting.default
+            for url_name in (key, *setting.aliases):
+                if url_name not in params:
+                    continue
+                text = params.get(url_name, "")
+                try:
+                    value = setting.read(text)
+                except (ValueError, TypeError, OverflowError):
+                    junk.append(url_name)
+                break
+            state[key] = value
+        if junk:
+            state[self._junk_key] = junk
+
+    def notice(self) -> None:
+        """Tell the learner once which parts of their link could not be used."""
+        junk = st.session_state.pop(self._junk_key, None)
+        if junk:
+            st.info(
+                "Part of this link could not be read ("
+                + ", ".join(f"`{name}`" for name in junk)
+                + "): those settings start at their defaults. Everything else is as shared.",
+                icon=":material/link_off:",
+            )
+
+    def url_params(self) -> dict[str, str]:
+        """The settings that differ from their defaults, as URL text."""
+        out = {}
+        for name, setting in self.items.items():
+            value = st.session_state.get(self.key(name), setting.default)
+            if value != setting.default:
+                out[self.key(name)] = setting.to_text(value)
+        return out
+
+    def sync_url(self) -> None:
+        """Make the address bar hold exactly this lesson's non-default settings."""
+        wanted = self.url_params()
+        current = {k: st.query_params.get(k) for k in st.query_params}
+        if current != wanted:
+            st.query_params.from_dict(wanted)
+
+    # -- widgets: range and choices from the declaration ------------------------------------
+
+    def _common(self, name: str, kwargs: dict) -> dict:
+        if name not in self.items:
+            raise KeyError(f"{self.prefix}: no setting named {name!r}")
+        return {"key": self.key(name), "persist_state": "session", **kwargs}
+
+    def slider(self, name: str, label: str, **kwargs: Any) -> Any:
+        s = self.items[name]
+        return st.slider(label, s.low, s.high, step=s.step, **self._common(name, kwargs))
+
+    def select_slider(self, name: str, label: str, **kwargs: Any) -> Any:
+        return st.select_slider(label, self.items[name].options, **self._common(name, kwargs))
+
+    def selectbox(self, name: str, label: str, **kwargs: Any) -> Any:
+        return st.selectbox(label, self.items[name].options, **self._common(name, kwargs))
+
+    def radio(self, name: str, label: str, **kwargs: Any) -> Any:
+        return st.radio(label, self.items[name].options, **self._common(name, kwargs))
+
+    def segmented_control(self, name: str, label: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("required", True)
+        return st.segmented_control(label, self.items[name].options, **self._common(name, kwargs))
+
+    def number_input(self, name: str, label: str, **kwargs: Any) -> Any:
+        s = self.items[name]
+        low, high = s.low, s.high
+        if s.step == 1:
+            low, high = int(low), int(high)
+        return st.number_input(label, low, high, step=s.step, **self._common(name, kwargs))
+
+    def toggle(self, name: str, label: str, **kwargs: Any) -> bool:
+        return st.toggle(label, **self._common(name, kwargs))
+
+    def checkbox(self, name: str, label: str, **kwargs: Any) -> bool:
+        return st.checkbox(label, **self._common(name, kwargs))
+
+    def tabs(self, name: str) -> dict[str, Any]:
+        """The lesson's tabs, stateful: the open one is a setting (in the URL), and only its
+        content needs to run (``container.open``). Returns {label: container}."""
+        labels = self.items[name].options
+        containers = st.tabs(
+            list(labels), key=self.key(name), on_change="rerun", default=self[name]
+        )
+        return dict(zip(labels, containers, strict=True))
