@@ -20,6 +20,7 @@ from typing import Any, ParamSpec
 
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 P = ParamSpec("P")
 Spec = dict[str, Any]
@@ -48,7 +49,7 @@ class _Built(go.Figure):
 
 
 def spec_of(figure: go.Figure | Spec) -> Spec:
-    return figure.to_dict() if isinstance(figure, go.BaseFigure) else figure
+    return figure.to_dict() if isinstance(figure, BaseFigure) else figure
 
 
 def chart(max_entries: int = 64) -> Callable[[Callable[P, go.Figure | Spec]], Callable[P, Spec]]:

@@ -8,6 +8,8 @@ from typing import Literal
 
 import streamlit as st
 
+from ui.text import Message
+
 Source = Literal["lecture", "ours"]
 # The lecture's own questions keep its heading; the ones we wrote say so.
 HEADINGS: dict[Source, str] = {"lecture": "Quiz break", "ours": "Check yourself"}
@@ -109,3 +111,12 @@ def _quiz_question(q: QuizQuestion) -> None:
             return
         verdict = feedback(q, checked, state.get(tries_key, 1))
         {"correct": st.success, "retry": st.warning, "reveal": st.error}[verdict.kind](verdict.text)
+
+
+def say(messages: Sequence[Message]) -> None:
+    """Show text builders' messages, each in its kind of box."""
+    for m in messages:
+        if m.kind in ("markdown", "caption"):
+            getattr(st, m.kind)(m.text)
+        else:
+            getattr(st, m.kind)(m.text, icon=m.icon)

@@ -54,6 +54,8 @@ class Setting:
     high: float | None = None
     step: float | None = None
     aliases: tuple[str, ...] = ()  # older URL names still read from links shared earlier
+    # A default that follows other settings (e.g. "all epochs"): given the Settings, the value.
+    default_from: Callable[[Settings], Any] | None = None
 
     def read(self, text: str) -> Any:
         if len(text) > MAX_URL_TEXT:
@@ -145,8 +147,11 @@ def number(
     *,
     step: float,
     aliases: tuple[str, ...] = (),
+    default_from: Callable[[Settings], float] | None = None,
 ) -> Setting:
-    """A float in [low, high] on the grid low + k·step (a link between two steps snaps)."""
+    """A float in [low, high] on the grid low + k·step (a link between two steps snaps).
+
+    ``default_from`` makes the default follow other settings (read in declaration order)."""
     decimals = max(0, -math.floor(math.log10(step)) + 2)
 
     def parse(text: str) -> float:
@@ -157,7 +162,15 @@ def number(
         return float(min(max(snapped, low), high))
 
     return Setting(
-        name, float(default), parse, _float_text, low=low, high=high, step=step, aliases=aliases
+        name,
+        float(default),
+        parse,
+        _float_text,
+        low=low,
+        high=high,
+        step=step,
+        aliases=aliases,
+        default_from=default_from,
     )
 
 
@@ -257,10 +270,16 @@ class Settings:
     def values(self) -> dict[str, Any]:
         return {name: self[name] for name in self.items}
 
+    def default(self, name: str) -> Any:
+        setting = self.items[name]
+        if setting.default_from is not None:
+            return setting.default_from(self)
+        return setting.default
+
     def reset(self, *names: str) -> None:
         """Back to the defaults (all settings when no name is given); for on_click callbacks."""
         for name in names or tuple(self.items):
-            st.session_state[self.key(name)] = self.items[name].default
+            st.session_state[self.key(name)] = self.default(name)
 
     def init(self) -> None:
         """Give every setting a value before any widget is drawn: the session's own if it has
@@ -273,7 +292,7 @@ class Settings:
             key = self.key(name)
             if key in state and setting.valid(state[key]):
                 continue
-            value = setting.default
+            value = self.default(name)
             for url_name in (key, *setting.aliases):
                 if url_name not in params:
                     continue
@@ -302,8 +321,9 @@ class Settings:
         """The settings that differ from their defaults, as URL text."""
         out = {}
         for name, setting in self.items.items():
-            value = st.session_state.get(self.key(name), setting.default)
-            if value != setting.default:
+            default = self.default(name)
+            value = st.session_state.get(self.key(name), default)
+            if value != default:
                 out[self.key(name)] = setting.to_text(value)
         return out
 
@@ -321,9 +341,25 @@ class Settings:
             raise KeyError(f"{self.prefix}: no setting named {name!r}")
         return {"key": self.key(name), "persist_state": "session", **kwargs}
 
-    def slider(self, name: str, label: str, **kwargs: Any) -> Any:
+    def slider(
+        self,
+        name: str,
+        label: str,
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """A slider over the declared range, or a narrower one (``low``/``high``) that depends
+        on other settings; a value outside it is brought inside first, never an error."""
         s = self.items[name]
-        return st.slider(label, s.low, s.high, step=s.step, **self._common(name, kwargs))
+        kind = type(s.default)  # int or float: Streamlit wants one type for all the numbers
+        low = kind(s.low if low is None else low)
+        high = kind(s.high if high is None else high)
+        key = self.key(name)
+        if key in st.session_state:
+            st.session_state[key] = kind(min(max(st.session_state[key], low), high))
+        return st.slider(label, low, high, step=kind(s.step), **self._common(name, kwargs))
 
     def select_slider(self, name: str, label: str, **kwargs: Any) -> Any:
         return st.select_slider(label, self.items[name].options, **self._common(name, kwargs))

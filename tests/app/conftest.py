@@ -1,9 +1,43 @@
+import hashlib
+import json
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+_validated: set[bytes] = set()
+
+
+def validate_charts(at: AppTest) -> None:
+    """Every chart a page sends is a valid plotly figure.
+
+    The lab builds its figures as plain dicts (ui/figures/spec.py) and sends them unvalidated for
+    speed; here plotly's own validators check each distinct one, so a misspelt property or a
+    wrong value type fails a test instead of drawing nothing in a learner's browser.
+    """
+    for chart in at.get("plotly_chart"):
+        spec = chart.proto.spec
+        digest = hashlib.sha1(spec.encode()).digest()
+        if digest not in _validated:
+            go.Figure(json.loads(spec))  # raises ValueError on anything plotly does not know
+            _validated.add(digest)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _every_run_validates_its_charts():
+    original = AppTest._run
+
+    def run_and_validate(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        validate_charts(self)
+        return result
+
+    AppTest._run = run_and_validate
+    yield
+    AppTest._run = original
 
 
 @pytest.fixture

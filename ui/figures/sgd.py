@@ -8,11 +8,11 @@ import io
 from collections.abc import Mapping
 
 import numpy as np
-import plotly.graph_objects as go
 from PIL import Image
 
 from engine.sgd import METHOD_NAMES, Trajectory
 from ui.figures.common import base_layout
+from ui.figures.spec import Fig, Spec, trace
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, class_colour
 
 # One colour per way of descending, on both charts (none of them a class colour).
@@ -71,24 +71,29 @@ def surface_figure(
     bounds: Bounds,
     height: int = 480,
     animate_from: Mapping[str, Trajectory] | None = None,
-) -> go.Figure:
+    picture: str | None = None,
+) -> Spec:
     """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory.
 
     With ``animate_from`` (the whole runs), the figure also carries plotly frames and a button
     that plays the descent in the browser: the three paths grow from w₀, epoch by epoch, to the
-    epoch ``runs`` were cut at, with no round trip to the server.
+    epoch ``runs`` were cut at, with no round trip to the server. plotly.js hides contour traces
+    while it plays frames (plotly.js issue 4491), so the same colouring is also laid under the
+    plot as ``picture`` (``surface_picture`` of the same grid; made here if not given).
     """
-    fig = go.Figure()
+    fig = Fig()
     logz = np.log10(Z)
+    z32 = logz.astype(np.float32)  # half the bytes to send; far finer than any colour step
     ticks = [v for v in LOSS_TICKS if Z.min() * 0.8 <= v <= Z.max() * 1.2]
     fig.add_trace(
-        go.Contour(
+        trace(
+            "contour",
             x=w1,
             y=w2,
-            z=logz,
-            customdata=Z,
+            z=z32,
+            customdata=Z.astype(np.float32),
             colorscale=SURFACE_SCALE,
-            autocontour=False,  # the levels of _surface_picture, so the two look the same
+            autocontour=False,  # the levels of surface_picture, so the two look the same
             contours={
                 "coloring": "heatmap",
                 "showlines": True,
@@ -116,7 +121,8 @@ def surface_figure(
             fig.add_traces(_run_traces(runs[key], MAX_DRAWN))
     start = next(iter(runs.values())).weights[0] if runs else w_star
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[start[0]],
             y=[start[1]],
             mode="markers+text",
@@ -129,7 +135,8 @@ def surface_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[w_star[0]],
             y=[w_star[1]],
             mode="markers+text",
@@ -153,19 +160,17 @@ def surface_figure(
         scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top",
     )  # fmt: skip
     if animate_from is not None and runs:
-        # plotly.js hides contour traces while it plays frames (plotly.js issue 4491): the same
-        # colouring as a picture under the plot keeps the surface visible during the animation.
         fig.add_layout_image(
-            source=_surface_picture(logz),
+            source=picture or surface_picture(logz),
             xref="x", yref="y", x=float(w1[0]), y=float(w2[-1]),
             sizex=float(w1[-1] - w1[0]), sizey=float(w2[-1] - w2[0]),
             sizing="stretch", layer="below",
         )  # fmt: skip
-        _add_descent_animation(fig, runs, animate_from)
-    return fig
+        return _add_descent_animation(fig.to_dict(), runs, animate_from)
+    return fig.to_dict()
 
 
-def _surface_picture(logz: np.ndarray, upscale: int = 4) -> str:
+def surface_picture(logz: np.ndarray, upscale: int = 4) -> str:
     """The contour plot of log L as a PNG data URI: the same colours and about the same lines.
 
     Row 0 of ``logz`` is the bottom of the view. Lines are drawn where the upscaled surface
@@ -189,18 +194,19 @@ def _surface_picture(logz: np.ndarray, upscale: int = 4) -> str:
     edge[1:, :] |= band[1:, :] != band[:-1, :]
     img[edge] = 0.75 * img[edge] + 0.25 * np.array([60.0, 80.0, 110.0])  # the trace's line colour
     buffer = io.BytesIO()
-    Image.fromarray(np.rint(img).astype(np.uint8)).save(buffer, format="PNG")
+    Image.fromarray(np.rint(img).astype(np.uint8)).save(buffer, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _run_traces(t: Trajectory, limit: int) -> list[go.Scatter]:
+def _run_traces(t: Trajectory, limit: int) -> list[Spec]:
     """A method's path (at most ~limit points, with hover) and the marker where it ends."""
     key = t.method
     idx = thin(len(t.weights), limit)
     w = t.weights[idx]
     end = t.weights[-1]
     return [
-        go.Scatter(
+        trace(
+            "scatter",
             x=w[:, 0],
             y=w[:, 1],
             mode="lines+markers" if len(idx) <= 60 else "lines",
@@ -215,7 +221,8 @@ def _run_traces(t: Trajectory, limit: int) -> list[go.Scatter]:
                 "<br>L = %{customdata[2]:.4f}<extra></extra>"
             ),
         ),
-        go.Scatter(
+        trace(
+            "scatter",
             x=[end[0]],
             y=[end[1]],
             mode="markers",
@@ -231,42 +238,74 @@ def _run_traces(t: Trajectory, limit: int) -> list[go.Scatter]:
     ]
 
 
+def _frame_traces(t: Trajectory, *, last: bool) -> list[dict]:
+    """A method's path and end marker for one animation frame, as plain trace dicts.
+
+    Frames only replace x and y (plotly keeps every other attribute of the trace), so they are
+    written as dicts: 240 validated ``go.Scatter`` cost half a second a figure. While playing,
+    hover is off; the last frame is the static path itself (the same points and hover data), so
+    that hovering after the animation reads the right iteration.
+    """
+    idx = thin(len(t.weights), MAX_DRAWN if last else FRAME_POINTS)
+    w = t.weights[idx]
+    end = t.weights[-1]
+    if not last:
+        w = w.astype(np.float32)  # the frames in between are most of the figure's bytes
+    path: dict = {"type": "scatter", "x": w[:, 0], "y": w[:, 1], "name": _label(t)}
+    if last:
+        path["customdata"] = np.column_stack([idx, t.epochs[idx], t.losses[idx]])
+        path["hoverinfo"] = "all"
+    else:
+        path["hoverinfo"] = "skip"
+    path["mode"] = "lines+markers" if len(idx) <= 60 else "lines"
+    marker = {"type": "scatter", "x": [float(end[0])], "y": [float(end[1])]}
+    marker["marker"] = {
+        "symbol": "x" if t.diverged else "circle",
+        "size": 12 if t.diverged else 9,
+        "color": METHOD_COLOURS[t.method],
+        "line": {"color": "white", "width": 1.5},
+    }
+    return [path, marker]
+
+
 def _add_descent_animation(
-    fig: go.Figure, shown: Mapping[str, Trajectory], whole: Mapping[str, Trajectory]
-) -> None:
+    spec: dict, shown: Mapping[str, Trajectory], whole: Mapping[str, Trajectory]
+) -> dict:
     """Frames from epoch 0 to the shown epoch; each replaces the path and end traces."""
     keys = [key for key in DRAW_ORDER if key in shown]
     last = max(float(shown[key].epochs[-1]) for key in keys)
     if last <= 0:
-        return
+        return spec
     traces = list(range(1, 2 * len(keys) + 1))  # trace 0 is the loss surface
+    epochs = np.linspace(0.0, last, ANIMATION_FRAMES + 1)
     frames = []
-    for k, epoch in enumerate(np.linspace(0.0, last, ANIMATION_FRAMES + 1)):
-        data = [tr for key in keys for tr in _run_traces(whole[key].until(epoch), FRAME_POINTS)]
-        frames.append(go.Frame(data=data, traces=traces, name=f"f{k}"))
-    fig.frames = frames
-    step = {"frame": {"duration": FRAME_MS, "redraw": False}, "transition": {"duration": 0}}
-    fig.update_layout(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "showactive": False,
-                "x": 0.0,
-                "y": 1.0,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"l": 6, "t": 6},
-                "bgcolor": "white",
-                "buttons": [
-                    {
-                        "label": f"▶ Watch the {last:g} epoch{'s' if last != 1 else ''}",
-                        "method": "animate",
-                        "args": [None, {**step, "mode": "immediate", "fromcurrent": False}],
-                    }
-                ],
-            }
+    for k, epoch in enumerate(epochs):
+        final = k == len(epochs) - 1
+        data = [
+            trace
+            for key in keys
+            for trace in _frame_traces(shown[key] if final else whole[key].until(epoch), last=final)
         ]
-    )
+        frames.append({"data": data, "traces": traces, "name": f"f{k}"})
+    step = {"frame": {"duration": FRAME_MS, "redraw": False}, "transition": {"duration": 0}}
+    play = {
+        "type": "buttons",
+        "showactive": False,
+        "x": 0.0,
+        "y": 1.0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "pad": {"l": 6, "t": 6},
+        "bgcolor": "white",
+        "buttons": [
+            {
+                "label": f"▶ Watch the {last:g} epoch{'s' if last != 1 else ''}",
+                "method": "animate",
+                "args": [None, {**step, "mode": "immediate", "fromcurrent": False}],
+            }
+        ],
+    }
+    return {**spec, "frames": frames, "layout": {**spec["layout"], "updatemenus": [play]}}
 
 
 def loss_curve_figure(
@@ -277,10 +316,10 @@ def loss_curve_figure(
     x_axis: str = "epochs",
     now: float | None = None,
     height: int = 340,
-) -> go.Figure:
+) -> Spec:
     """Full-data loss after every iteration, against epochs or iterations (log loss axis);
     ``now`` marks an epoch with a vertical line (on the epochs axis)."""
-    fig = go.Figure()
+    fig = Fig()
     if now is not None and x_axis == "epochs":
         fig.add_vline(x=now, line={"color": HIGHLIGHT, "width": 2})
     for key in ("sgd", "minibatch", "gd"):
@@ -290,7 +329,8 @@ def loss_curve_figure(
         idx = thin(len(t.losses))
         x = t.epochs[idx] if x_axis == "epochs" else idx
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=x,
                 y=t.losses[idx],
                 mode="lines+markers" if len(idx) <= 60 else "lines",
@@ -307,7 +347,8 @@ def loss_curve_figure(
     # Annotations on a log axis are placed by log10 of the value (plotly's convention).
     fig.add_hline(y=best, line={"color": MUTED, "dash": "dot", "width": 2})
     fig.add_trace(  # the line's legend entry (an hline has none)
-        go.Scatter(
+        trace(
+            "scatter",
             x=[None], y=[None], mode="lines", name=f"minimum L(w*) = {best:.3f}",
             line={"color": MUTED, "dash": "dot", "width": 2},
         )
@@ -330,16 +371,17 @@ def loss_curve_figure(
     )
     ticks = [v for v in LOSS_TICKS if best * 0.8 <= v <= top * 1.25]
     fig.update_yaxes(title="loss L on all the data", type="log", tickvals=ticks)
-    return fig
+    return fig.to_dict()
 
 
-def data_figure(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> go.Figure:
+def data_figure(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> Spec:
     """The data set, class colours, with the boundary w₁x₁ + w₂x₂ = 0 of the weights w."""
-    fig = go.Figure()
+    fig = Fig()
     for k in (0, 1):
         pts = X[y == k]
         fig.add_trace(
-            go.Scatter(
+            trace(
+            "scatter",
                 x=pts[:, 0], y=pts[:, 1], mode="markers", name=f"class {k}",
                 marker={
                     "color": class_colour(k), "size": 7, "line": {"color": "white", "width": 1}
@@ -352,7 +394,8 @@ def data_figure(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> go
         direction = np.array([-w[1], w[0]]) / np.hypot(*w)
         ends = np.outer([-2 * lim, 2 * lim], direction)
         fig.add_trace(
-            go.Scatter(
+            trace(
+            "scatter",
                 x=ends[:, 0], y=ends[:, 1], mode="lines", name="boundary of w*",
                 line={"color": BOUNDARY, "width": 2, "dash": "dash"}, hoverinfo="skip",
             )
@@ -360,18 +403,19 @@ def data_figure(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> go
     base_layout(fig, height=340)
     fig.update_xaxes(title="x₁", range=[-lim, lim])
     fig.update_yaxes(title="x₂", range=[-lim, lim], scaleanchor="x", scaleratio=1)
-    return fig
+    return fig.to_dict()
 
 
-def batches_figure(batches: list[np.ndarray], n: int) -> go.Figure:
+def batches_figure(batches: list[np.ndarray], n: int) -> Spec:
     """One epoch as a grid: a row per iteration, a column per data point, filled where the point
     is in that iteration's batch. A partition fills every column exactly once."""
     k = len(batches)
     grid = np.zeros((k, n))
     for i, batch in enumerate(batches):
         grid[i, batch] = 1
-    fig = go.Figure(
-        go.Heatmap(
+    fig = Fig(
+        trace(
+            "heatmap",
             z=grid,
             x=np.arange(n),
             y=np.arange(1, k + 1),
@@ -388,4 +432,4 @@ def batches_figure(batches: list[np.ndarray], n: int) -> go.Figure:
     fig.update_layout(margin={"l": 10, "r": 10, "t": 4, "b": 10})
     fig.update_xaxes(title="data point", showgrid=False, zeroline=False)
     fig.update_yaxes(title="iteration", autorange="reversed", showgrid=False, zeroline=False)
-    return fig
+    return fig.to_dict()
