@@ -32,7 +32,9 @@ def test_show_sends_what_st_plotly_chart_sends():
     at.run()
     own, ours = (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
     assert own == ours
-    assert [c.proto.config for c in at.get("plotly_chart")][0] == at.get("plotly_chart")[1].proto.config
+    assert [c.proto.config for c in at.get("plotly_chart")][0] == at.get("plotly_chart")[
+        1
+    ].proto.config
 
 
 def test_the_suite_rejects_a_chart_plotly_would_not_draw():

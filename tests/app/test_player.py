@@ -1,0 +1,79 @@
+"""ui.player: set-not-toggle Play/Pause, controls disabled while playing, a tick per run."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _counter_page():
+    import streamlit as st
+
+    from ui.player import Control, Player
+
+    player = Player("demo", interval=0.5)
+    st.session_state.setdefault("demo_n", 0)
+    last = 3
+
+    def step():
+        st.session_state["demo_n"] += 1
+
+    def reset():
+        st.session_state["demo_n"] = 0
+
+    def view():
+        n = st.session_state["demo_n"]
+        if player.playing:
+            if n >= last:
+                player.stop()
+            else:
+                st.session_state["demo_n"] = n = n + 1
+        player.controls(
+            [Control("Step", step, key="step", primary=True, disabled=n >= last)],
+            [Control("Reset", reset, key="reset", disabled=n == 0)],
+            can_play=n < last,
+        )
+        st.markdown(f"n = {n}")
+
+    player.run(view)
+
+
+def shown(at) -> str:
+    return at.markdown[-1].value
+
+
+def test_play_ticks_until_the_end_then_stops():
+    at = AppTest.from_function(_counter_page).run()
+    assert shown(at) == "n = 0"
+    at.button(key="demo_play").click().run()
+    assert at.session_state["demo_playing"] and shown(at) == "n = 1"
+    assert at.button(key="demo_step").disabled and at.button(key="demo_reset").disabled
+    assert at.button(key="demo_play").label == "Pause"
+    at.run()  # what the timer does
+    at.run()
+    assert shown(at) == "n = 3"
+    at.run()  # nothing left: it stops by itself, and Play cannot start again at the end
+    assert not at.session_state["demo_playing"]
+    assert at.button(key="demo_play").label == "Play" and at.button(key="demo_play").disabled
+    assert not at.exception
+
+
+def test_play_and_pause_set_rather_than_toggle():
+    """A click on "Play" means play, even when it arrives after playing has already started
+    (a double click, a click delivered twice): a toggle would pause instead."""
+    at = AppTest.from_function(_counter_page).run()
+    play = at.button(key="demo_play")
+    assert play.label == "Play"
+    at.session_state["demo_playing"] = True  # the first delivery already started playing
+    play.click().run()  # the second delivery of the same "Play" click
+    assert at.session_state["demo_playing"] is True
+
+
+def test_pause_keeps_the_position_and_step_works_again():
+    at = AppTest.from_function(_counter_page).run()
+    at.button(key="demo_play").click().run()
+    at.button(key="demo_play").click().run()  # Pause
+    assert not at.session_state["demo_playing"] and shown(at) == "n = 1"
+    at.button(key="demo_step").click().run()
+    assert shown(at) == "n = 2"
+    at.button(key="demo_reset").click().run()
+    assert shown(at) == "n = 0"
