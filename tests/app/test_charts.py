@@ -32,9 +32,8 @@ def test_show_sends_what_st_plotly_chart_sends():
     at.run()
     own, ours = (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
     assert own == ours
-    assert [c.proto.config for c in at.get("plotly_chart")][0] == at.get("plotly_chart")[
-        1
-    ].proto.config
+    configs = [c.proto.config for c in at.get("plotly_chart")]
+    assert configs[0] == configs[1]
 
 
 def test_the_suite_rejects_a_chart_plotly_would_not_draw():
