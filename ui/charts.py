@@ -25,6 +25,11 @@ from plotly.basedatatypes import BaseFigure
 P = ParamSpec("P")
 Spec = dict[str, Any]
 
+# Tests set these to callables that receive the name of every chart built (a cache miss: the
+# builder ran) and the key of every chart sent; they stay None in the app.
+build_listener: Callable[[str], None] | None = None
+listener: Callable[[str], None] | None = None
+
 # The toolbar's eight buttons sit in the keyboard's Tab order of every chart and cover titles on
 # small charts; a learner needs none of them on most charts.
 QUIET = {"displayModeBar": False}
@@ -62,6 +67,8 @@ def chart(max_entries: int = 64) -> Callable[[Callable[P, go.Figure | Spec]], Ca
         @st.cache_resource(max_entries=max_entries, show_spinner=False)
         @functools.wraps(build)
         def cached(*args: P.args, **kwargs: P.kwargs) -> Spec:
+            if build_listener is not None:
+                build_listener(build.__name__)
             return spec_of(build(*args, **kwargs))
 
         return cached
@@ -79,6 +86,8 @@ def show(
 ) -> Any:
     """Send a chart to the page (a cached dict as it is, a figure after one ``to_dict``)."""
     figure = _Built(spec_of(spec))
+    if listener is not None:
+        listener(key)
     return st.plotly_chart(
         figure, key=key, config=QUIET if config is None else config, width=width, **kwargs
     )

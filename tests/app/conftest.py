@@ -1,10 +1,13 @@
 import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from ui import charts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +41,31 @@ def _every_run_validates_its_charts():
     AppTest._run = run_and_validate
     yield
     AppTest._run = original
+
+
+@dataclass
+class ChartLog:
+    built: list[str] = field(default_factory=list)  # builders that ran (cache misses)
+    sent: list[str] = field(default_factory=list)  # chart keys sent to the page
+
+    def clear(self) -> None:
+        self.built.clear()
+        self.sent.clear()
+
+
+@pytest.fixture
+def chart_log():
+    """Which charts a run built and sent: the check that a control in one section of a lesson
+    does not rebuild the charts of another."""
+    log = ChartLog()
+    charts.build_listener, charts.listener = log.built.append, log.sent.append
+    yield log
+    charts.build_listener = charts.listener = None
+
+
+def specs(at: AppTest) -> dict[str, str]:
+    """Every chart on the page by key (the spec as sent)."""
+    return {c.proto.id.rsplit("-", 1)[-1]: c.proto.spec for c in at.get("plotly_chart")}
 
 
 @pytest.fixture

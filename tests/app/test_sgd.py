@@ -9,7 +9,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import engine.sgd
-from tests.app.conftest import ROOT
+from tests.app.conftest import ROOT, specs
 
 PAGE = "lessons/sgd.py"
 
@@ -264,3 +264,18 @@ def test_the_descent_plays_in_the_browser_from_w0_to_the_shown_epoch(run_page):
     assert "1 epoch" in button["label"] and "epochs" not in button["label"]
     last = next(t for t in fig["frames"][-1]["data"] if t.get("name") == "Minibatch SGD (b = 10)")
     assert len(decode(last["x"])) == 11  # 10 updates after one epoch, and w₀
+
+
+def test_a_control_rebuilds_only_the_charts_it_changes(run_page, chart_log):
+    """The time slider redraws the surface and the curve, never the batches or the data; the
+    quiz redraws no chart; charts that did not change are sent exactly as before."""
+    at = run_page(PAGE)
+    before = specs(at)
+    chart_log.clear()
+    at.slider(key="sgd_upto").set_value(2.0).run()
+    assert set(chart_log.built) == {"surface_chart", "curve_chart"}
+    after = specs(at)
+    assert {k for k in before if before[k] != after[k]} == {"sgd_surface", "sgd_curve"}
+    chart_log.clear()
+    at.radio(key="sgd_quiz_iters_choice").set_value(1).run()
+    assert chart_log.built == [] and specs(at) == after
