@@ -14,8 +14,8 @@ from engine.architectures import (
     totals,
 )
 from ui import quizzes
+from ui.charts import chart, show
 from ui.figures.architectures import (
-    NO_CONFIG,
     compare_figure,
     giga,
     millions,
@@ -23,116 +23,113 @@ from ui.figures.architectures import (
     timeline_figure,
 )
 from ui.frame import lesson_header, quiz
+from ui.state import Settings, choice, custom, integer
+from ui.text.architectures import (
+    branches_caption,
+    error_trend,
+    ilsvrc_help,
+    parameters_story,
+    ratio,
+    resized_note,
+)
 
-P = "architectures_"  # session-state prefix
 MAX_SIDE = 1024
-KEYS = list(NETWORKS)
-
-
-@st.cache_data(show_spinner=False)
-def summary(name: str, input_shape: tuple[int, int, int] | None = None) -> list[dict]:
-    return summarize(name, input_shape)
-
-
-@st.cache_data(show_spinner=False)
-def parts(name: str, layer: str, input_shape: tuple[int, int, int]) -> list[dict]:
-    return inside(name, layer, input_shape)
-
-
-@st.cache_data(show_spinner=False)
-def reference_totals() -> dict[str, Totals]:
-    return {key: totals(summary(key)) for key in KEYS}
-
-
-def title(key: str) -> str:
-    return f"{NETWORKS[key].title} ({NETWORKS[key].year})"
-
-
-# -- state and callbacks ---------------------------------------------------------------------------
+KEYS = tuple(NETWORKS)
 
 
 def default_side(key: str) -> int:
     return NETWORKS[key].input_shape[1]
 
 
+def _layer_name(text: str) -> str:
+    if len(text) > 40 or (text and not text.replace("_", "").replace(".", "").isalnum()):
+        raise ValueError(f"{text!r} is not a layer name")
+    return text
+
+
+def _old_size_link(text: str) -> dict[str, str]:
+    """Links shared before the input size was two settings: size=HxW."""
+    h, w = text.lower().split("x")
+    return {"height": h, "width": w}
+
+
+def _old_compare_link(text: str) -> dict[str, str]:
+    """Links shared before the comparison was two settings: compare=a,b."""
+    a, b = text.split(",")
+    return {"cmp_a": a, "cmp_b": b}
+
+
+S = Settings(
+    "architectures",
+    choice("net", "lenet5", KEYS, aliases=("net",)),
+    integer("height", 28, 1, MAX_SIDE, default_from=lambda s: default_side(s["net"])),
+    integer("width", 28, 1, MAX_SIDE, default_from=lambda s: default_side(s["net"])),
+    # The layer or block looked inside: by default the network's first block.
+    custom("inside", "", _layer_name, str, default_from=lambda s: first_block(s)),
+    choice("cmp_a", "alexnet", KEYS),
+    choice("cmp_b", "resnet50", KEYS),
+    legacy={"size": _old_size_link, "compare": _old_compare_link},
+)
+
+
+# -- computations, cached and shared ---------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def summary(name: str, input_shape: tuple[int, int, int] | None = None) -> list[dict]:
+    return summarize(name, input_shape)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def parts(name: str, layer: str, input_shape: tuple[int, int, int]) -> list[dict]:
+    return inside(name, layer, input_shape)
+
+
+@st.cache_resource(show_spinner=False)
+def reference_totals() -> dict[str, Totals]:
+    return {key: totals(summary(key)) for key in KEYS}
+
+
+@chart(max_entries=8)
+def timeline_chart(selected: str):
+    return timeline_figure(list(NETWORKS.values()), reference_totals(), selected=selected)
+
+
+@chart(max_entries=32)
+def flow_chart(key: str, shape: tuple[int, int, int]):
+    return shape_flow_figure(summary(key, shape), shape)
+
+
+@chart(max_entries=32)
+def compare_chart(a: str, b: str):
+    stats = reference_totals()
+    return compare_figure([title(a), title(b)], [stats[a], stats[b]])
+
+
+def first_block(s: Settings) -> str:
+    key = s["net"]
+    try:
+        rows = summary(key, (NETWORKS[key].input_shape[0], s["height"], s["width"]))
+    except ValueError:  # an input too small for the network: nothing to look inside
+        return ""
+    blocks = [r["layer"] for r in rows if r["kind"] == "block"]
+    return (blocks or [rows[0]["layer"]])[0]
+
+
+def title(key: str) -> str:
+    return f"{NETWORKS[key].title} ({NETWORKS[key].year})"
+
+
+# -- callbacks -------------------------------------------------------------------------------------
+
+
 def set_size(side: int) -> None:
-    st.session_state[P + "height"] = side
-    st.session_state[P + "width"] = side
-    sync_url()
+    S["height"] = S["width"] = side
 
 
 def on_network_change() -> None:
-    set_size(default_side(st.session_state[P + "net"]))
-    st.session_state.pop(P + "inside", None)  # show the new network's first block
-
-
-def sync_url() -> None:
-    key = st.session_state[P + "net"]
-    st.query_params["net"] = key
-    h, w = st.session_state[P + "height"], st.session_state[P + "width"]
-    if (h, w) == NETWORKS[key].input_shape[1:]:
-        st.query_params.pop("size", None)
-    else:
-        st.query_params["size"] = f"{h}x{w}"
-
-
-def sync_compare() -> None:
-    st.query_params["compare"] = f"{st.session_state[P + 'cmp_a']},{st.session_state[P + 'cmp_b']}"
-
-
-def _side_from_url(text: str) -> tuple[int, int] | None:
-    try:
-        h, w = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        return None
-    return (h, w) if 1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE else None
-
-
-def init_state() -> None:
-    if P + "net" in st.session_state:
-        return
-    key = st.query_params.get("net", "lenet5")
-    key = key if key in NETWORKS else "lenet5"
-    st.session_state[P + "net"] = key
-    size = _side_from_url(st.query_params.get("size", "")) or NETWORKS[key].input_shape[1:]
-    st.session_state[P + "height"], st.session_state[P + "width"] = size
-    sync_url()  # a link copied right away already names the network
-    pair = st.query_params.get("compare", "").split(",")
-    if len(pair) != 2 or not set(pair) <= set(NETWORKS):
-        pair = ["alexnet", "resnet50"]
-    st.session_state[P + "cmp_a"], st.session_state[P + "cmp_b"] = pair
-
-
-# -- widgets ---------------------------------------------------------------------------------------
-
-
-def network_controls() -> tuple[str, tuple[int, int, int]]:
-    """The network and its input size; returns (name, (C, H, W))."""
-    c1, c2, c3 = st.columns([2.2, 1, 1])
-    key = c1.selectbox(
-        "Network", KEYS, format_func=title, key=P + "net", on_change=on_network_change
-    )
-    channels = NETWORKS[key].input_shape[0]
-    c2.number_input(
-        "Input height H", min_value=1, max_value=MAX_SIDE, step=1, key=P + "height",
-        on_change=sync_url,
-    )  # fmt: skip
-    c3.number_input(
-        "Input width W", min_value=1, max_value=MAX_SIDE, step=1, key=P + "width",
-        on_change=sync_url,
-    )  # fmt: skip
-    return key, (channels, st.session_state[P + "height"], st.session_state[P + "width"])
-
-
-def compare_controls() -> tuple[str, str]:
-    c1, c2 = st.columns(2)
-    a = c1.selectbox(
-        "First network", KEYS, format_func=title, key=P + "cmp_a", on_change=sync_compare
-    )
-    b = c2.selectbox(
-        "Second network", KEYS, format_func=title, key=P + "cmp_b", on_change=sync_compare
-    )
-    return a, b
+    set_size(default_side(S["net"]))
+    S.reset("inside")  # show the new network's first block
 
 
 # -- sections --------------------------------------------------------------------------------------
@@ -144,17 +141,9 @@ def timeline(selected: str) -> None:
     nets = list(NETWORKS.values())
     left, right = st.columns([5, 2], gap="large")
     with left:
-        st.plotly_chart(
-            timeline_figure(nets, stats, selected=selected), key=P + "timeline", config=NO_CONFIG
-        )
+        show(timeline_chart(selected), key=S.key("timeline"))
     with right:
-        st.markdown(
-            "**The ImageNet error falls with each generation.** The parameter count first "
-            "explodes (VGG-16: 138 M, three quarters of them in its first fully connected "
-            "layer) and then *shrinks*: GoogLeNet, ResNet and DenseNet replace the huge fully "
-            "connected layers by global average pooling and spend their parameters on many "
-            "small convolutions, while the networks get ever **deeper**."
-        )
+        st.markdown(error_trend(nets) + " " + parameters_story(stats))
         st.caption(
             "**Depth** counts convolution and fully connected layers along the longest path "
             "(the number in each name: ResNet-50 has 50). **Multiply-adds** for one 224×224 "
@@ -176,14 +165,11 @@ def timeline(selected: str) -> None:
             for n in nets
         ],
         hide_index=True,
-        key=P + "timeline_table",
+        key=S.key("timeline_table"),
         column_config={
             "parameters": st.column_config.NumberColumn(format="localized"),
             "depth": st.column_config.NumberColumn(help="weight layers on the longest path"),
-            "ILSVRC top-5 error": st.column_config.TextColumn(
-                help="ImageNet challenge result as published; AlexNet, VGG and ResNet are "
-                "ensembles of several networks"
-            ),
+            "ILSVRC top-5 error": st.column_config.TextColumn(help=ilsvrc_help()),
             "torchvision top-5 error": st.column_config.TextColumn(
                 help="torchvision's pretrained weights of exactly this definition, one "
                 "224×224 centre crop of each ImageNet validation image"
@@ -201,32 +187,35 @@ def too_small(err: ValueError, key: str) -> None:
     smallest = min_input_size(key)
     c1, c2, _ = st.columns([1.3, 1.3, 3])
     c1.button(
-        f"Use the smallest input, {smallest}×{smallest}", key=P + "use_min", on_click=set_size,
-        args=(smallest,), width="stretch",
+        f"Use the smallest input, {smallest}×{smallest}", key=S.key("use_min"),
+        on_click=set_size, args=(smallest,), width="stretch",
     )  # fmt: skip
     side = default_side(key)
     c2.button(
-        f"Back to {side}×{side}", key=P + "use_default", on_click=set_size, args=(side,),
+        f"Back to {side}×{side}", key=S.key("use_default"), on_click=set_size, args=(side,),
         width="stretch",
     )  # fmt: skip
 
 
-def explore() -> str:
-    st.subheader("One network, layer by layer")
-    st.markdown(
-        "Pick a network and watch an image's shape change on its way through: convolutions "
-        "and pooling shrink the height and width, channels grow, and at the end everything is "
-        "flattened into one vector of class scores. Every shape here is computed with the "
-        "convolution lesson's formula ⌊(n − k + p + s) / s⌋. Change the input size to see "
-        "which layers care."
-    )
-    key, shape = network_controls()
+def network_controls() -> tuple[str, tuple[int, int, int]]:
+    """The network and its input size; returns (name, (C, H, W))."""
+    c1, c2, c3 = st.columns([2.2, 1, 1])
+    with c1:
+        key = S.selectbox("net", "Network", format_func=title, on_change=on_network_change)
+    with c2:
+        h = S.number_input("height", "Input height H")
+    with c3:
+        w = S.number_input("width", "Input width W")
+    return key, (NETWORKS[key].input_shape[0], int(h), int(w))
+
+
+def explore(key: str, shape: tuple[int, int, int]) -> None:
     net = NETWORKS[key]
     try:
         rows = summary(key, shape)
     except ValueError as err:
         too_small(err, key)
-        return key
+        return
     t = totals(rows)
     ref = reference_totals()[key]
     c1, c2, c3, c4 = st.columns(4)
@@ -240,14 +229,8 @@ def explore() -> str:
     c4.metric(f"Output for a {shape_text(shape)} input", shape_text(rows[-1]["output_shape"]))
     st.caption(f"{net.title}, {net.authors}, {net.year}. {net.note}")
     if t.params != ref.params:
-        st.info(
-            f"With a {shape_text(shape)} input, {net.title} has {t.params:,} parameters instead "
-            f"of {ref.params:,}: the first fully connected layer takes every number of the last "
-            "feature map as an input, so its weight count follows the input size. Networks "
-            "with adaptive (global) average pooling before their classifier do not have this "
-            "problem."
-        )
-    st.plotly_chart(shape_flow_figure(rows, shape), key=P + "flow", config=NO_CONFIG)
+        st.info(resized_note(net.title, shape_text(shape), t.params, ref.params))
+    show(flow_chart(key, shape), key=S.key("flow"))
     st.dataframe(
         [
             {
@@ -261,7 +244,7 @@ def explore() -> str:
             for r in rows
         ],
         hide_index=True,
-        key=P + "layers",
+        key=S.key("layers"),
         height=min(38 + 35 * len(rows), 460),
         column_config={
             "parameters": st.column_config.NumberColumn(format="localized"),
@@ -278,34 +261,25 @@ def explore() -> str:
         "below."
     )
     look_inside(key, shape, rows)
-    return key
 
 
+@st.fragment
 def look_inside(key: str, shape: tuple[int, int, int], rows: list[dict]) -> None:
     names = [r["layer"] for r in rows]
-    blocks = [r["layer"] for r in rows if r["kind"] == "block"]
-    if st.session_state.get(P + "inside") not in names:
-        st.session_state[P + "inside"] = (blocks or names)[0]
+    if S["inside"] not in names:
+        S.reset("inside")
     left, right = st.columns([1, 3], gap="large")
     with left:
         layer = st.selectbox(
-            "Look inside a layer or block", names, key=P + "inside",
+            "Look inside a layer or block", names, key=S.key("inside"),
             help="Every operation inside it, branch by branch, with its output shape",
         )  # fmt: skip
         row = rows[names.index(layer)]
         st.markdown(f"**{layer}**: {row['what']}")
+        inner = parts(key, layer, shape)
         if row["kind"] == "block":
-            merge = (
-                "added"
-                if any(p["layer"] == "add" for p in parts(key, layer, shape))
-                else ("concatenated along the channels")
-            )
-            st.caption(
-                f"The branches all start from the same input and their outputs are {merge}."
-                + (" Adding needs equal shapes: where the main path changes the shape, the "
-                   "shortcut gets a 1×1 convolution." if merge == "added" else
-                   " Their heights and widths must match; the channels add up.")
-            )  # fmt: skip
+            added = any(p["layer"] == "add" for p in inner)
+            st.caption(branches_caption("added" if added else "concatenated"))
     with right:
         st.dataframe(
             [
@@ -316,21 +290,48 @@ def look_inside(key: str, shape: tuple[int, int, int], rows: list[dict]) -> None
                     "parameters": p["params"],
                     "multiply-adds": p["mult_adds"],
                 }
-                for p in parts(key, layer, shape)
+                for p in inner
             ],
             hide_index=True,
-            key=P + "inside_table",
-            height=min(38 + 35 * len(parts(key, layer, shape)), 740),
+            key=S.key("inside_table"),
+            height=min(38 + 35 * len(inner), 740),
             column_config={
                 "parameters": st.column_config.NumberColumn(format="localized"),
                 "multiply-adds": st.column_config.NumberColumn(format="localized"),
             },
         )
+    S.sync_url()
 
 
-def compare() -> None:
+@st.fragment
+def network_section() -> None:
+    """The timeline and one network explored: the network picked below is the one highlighted
+    in the timeline above, so both live in one fragment."""
+    timeline_slot = st.container()
+    st.divider()
+    st.subheader("One network, layer by layer")
+    st.markdown(
+        "Pick a network and watch an image's shape change on its way through: convolutions "
+        "and pooling shrink the height and width, channels grow, and at the end everything is "
+        "flattened into one vector of class scores. Every shape here is computed with the "
+        "convolution lesson's formula ⌊(n − k + p + s) / s⌋. Change the input size to see "
+        "which layers care."
+    )
+    key, shape = network_controls()
+    explore(key, shape)
+    with timeline_slot:
+        timeline(key)
+    S.sync_url()
+
+
+@st.fragment
+def compare_section() -> None:
     st.subheader("Two networks side by side")
-    a, b = compare_controls()
+    c1, c2 = st.columns(2)
+    with c1:
+        a = S.selectbox("cmp_a", "First network", format_func=title)
+    with c2:
+        b = S.selectbox("cmp_b", "Second network", format_func=title)
     stats = reference_totals()
     sa, sb = stats[a], stats[b]
     cols = st.columns(2)
@@ -339,7 +340,7 @@ def compare() -> None:
             st.markdown(f"**{title(key)}**")
             m1, m2, m3 = st.columns(3)
             m1.metric(
-                "Parameters", millions(mine.params), delta=_ratio(mine.params, other.params),
+                "Parameters", millions(mine.params), delta=ratio(mine.params, other.params),
                 delta_color="off", delta_arrow=_arrow(mine.params, other.params),
             )  # fmt: skip
             m2.metric(
@@ -348,12 +349,10 @@ def compare() -> None:
             )  # fmt: skip
             m3.metric(
                 "Multiply-adds", giga(mine.mult_adds),
-                delta=_ratio(mine.mult_adds, other.mult_adds), delta_color="off",
+                delta=ratio(mine.mult_adds, other.mult_adds), delta_color="off",
                 delta_arrow=_arrow(mine.mult_adds, other.mult_adds),
             )  # fmt: skip
-    st.plotly_chart(
-        compare_figure([title(a), title(b)], [sa, sb]), key=P + "compare", config=NO_CONFIG
-    )
+    show(compare_chart(a, b), key=S.key("compare"))
     fc_a = sa.params_by_type["fully connected"] / sa.params
     fc_b = sb.params_by_type["fully connected"] / sb.params
     st.caption(
@@ -361,11 +360,7 @@ def compare() -> None:
         f"{fc_b:.0%} of {NETWORKS[b].title}'s. Deltas compare each network with the other one; "
         "multiply-adds for one 224×224 image (LeNet-5: 28×28)."
     )
-
-
-def _ratio(mine: int, other: int) -> str:
-    ratio = mine / other
-    return f"{ratio:.2f}× the other" if ratio < 10 else f"{ratio:,.0f}× the other"
+    S.sync_url()
 
 
 def _arrow(mine: int, other: int) -> str:
@@ -374,28 +369,23 @@ def _arrow(mine: int, other: int) -> str:
 
 # -- the page --------------------------------------------------------------------------------------
 
-init_state()
+S.init()
 lesson_header(
     "CNN architectures",
     "A very brief history: **LeNet** (1998) read handwritten digits, and pretraining techniques "
     "came in 2006, but only after **AlexNet** (2012) won the ImageNet challenge was the "
     "community convinced of deep networks. Then came better and better designs: **VGG** "
     "(deep stacks of 3×3 convolutions), **Inception/GoogLeNet** (parallel branches), "
-    "**ResNet** (shortcut connections that let 50 and more layers train), **DenseNet** (every "
-    "layer sees all earlier ones). Each is built from the same parts as the convolution "
-    "lessons: convolutions with stride and padding, pooling, and fully connected layers.",
+    "**ResNet** (shortcut connections that let 50 and more layers train), **DenseNet** (within "
+    "each dense block, every layer sees the outputs of all earlier layers of that block). Each "
+    "is built from the same parts as the convolution lessons: convolutions with stride and "
+    "padding, pooling, and fully connected layers.",
     [r"n_{\text{out}} = \left\lfloor \frac{n - k + p + s}{s} \right\rfloor, \qquad "
      r"\#\text{params}_{\text{conv}} = c_{\text{out}} (c_{\text{in}} k_h k_w + 1)"],
 )  # fmt: skip
-timeline_slot = st.container()
+S.notice()
+network_section()
 st.divider()
-chosen = explore()
-with timeline_slot:
-    timeline(chosen)
-st.divider()
-compare()
-
-lenet = summary("lenet5")
-vgg = reference_totals()["vgg16"]
-vgg_fc = vgg.params_by_type["fully connected"] / vgg.params
+compare_section()
 quiz(quizzes.architectures())
+S.sync_url()

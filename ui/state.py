@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -123,9 +123,15 @@ def slug(label: str) -> str:
 
 
 def integer(
-    name: str, default: int, low: int, high: int, *, aliases: tuple[str, ...] = ()
+    name: str,
+    default: int,
+    low: int,
+    high: int,
+    *,
+    aliases: tuple[str, ...] = (),
+    default_from: Callable[[Settings], int] | None = None,
 ) -> Setting:
-    """An integer in [low, high]."""
+    """An integer in [low, high]; ``default_from`` makes the default follow other settings."""
 
     def parse(text: str) -> int:
         text = text.strip()
@@ -136,7 +142,17 @@ def integer(
             raise ValueError(f"{value} is outside {low}..{high}")
         return value
 
-    return Setting(name, default, parse, str, low=low, high=high, step=1, aliases=aliases)
+    return Setting(
+        name,
+        default,
+        parse,
+        str,
+        low=low,
+        high=high,
+        step=1,
+        aliases=aliases,
+        default_from=default_from,
+    )
 
 
 def number(
@@ -226,20 +242,26 @@ def custom(
     to_text: Callable[[Any], str],
     *,
     aliases: tuple[str, ...] = (),
+    default_from: Callable[[Settings], Any] | None = None,
 ) -> Setting:
     """Anything else with its own codec (``parse`` must raise ValueError on junk)."""
-    return Setting(name, default, parse, to_text, aliases=aliases)
+    return Setting(name, default, parse, to_text, aliases=aliases, default_from=default_from)
 
 
-@dataclass
 class Settings:
     """A lesson's settings under one prefix: session state keys and URL parameters."""
 
-    prefix: str
-    items: dict[str, Setting] = field(default_factory=dict)
-
-    def __init__(self, prefix: str, *settings: Setting) -> None:
+    def __init__(
+        self,
+        prefix: str,
+        *settings: Setting,
+        legacy: dict[str, Callable[[str], dict[str, str]]] | None = None,
+    ) -> None:
+        """``legacy`` reads links shared before a setting was renamed or split: an old URL
+        parameter -> a function from its text to {setting name: URL text} (ValueError on junk).
+        """
         self.prefix = prefix
+        self.legacy = dict(legacy or {})
         self.items = {}
         for setting in settings:
             if setting.name in self.items:
@@ -286,8 +308,18 @@ class Settings:
         one, else the link's if it is valid, else the default. Junk in the link is noted for
         ``notice``. Call at the top of every full run of the page."""
         state = st.session_state
-        params = st.query_params
+        params = {k: st.query_params.get(k, "") for k in st.query_params}
         junk = []
+        for old, translate in self.legacy.items():
+            if old not in params:
+                continue
+            try:
+                translated = translate(params[old][:MAX_URL_TEXT])
+            except (ValueError, TypeError, OverflowError):
+                junk.append(old)
+                continue
+            for name, text in translated.items():
+                params.setdefault(self.key(name), text)
         for name, setting in self.items.items():
             key = self.key(name)
             if key in state and setting.valid(state[key]):
@@ -296,7 +328,7 @@ class Settings:
             for url_name in (key, *setting.aliases):
                 if url_name not in params:
                     continue
-                text = params.get(url_name, "")
+                text = params[url_name]
                 try:
                     value = setting.read(text)
                 except (ValueError, TypeError, OverflowError):

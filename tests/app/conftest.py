@@ -5,11 +5,16 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from ui import charts
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The app hides exception details from learners (.streamlit/config.toml); a failing test should
+# say what went wrong.
+config.set_option("client.showErrorDetails", "full")
 
 _validated: set[bytes] = set()
 
@@ -79,3 +84,17 @@ def run_page():
         return at
 
     return _run
+
+
+# What a hand-edited or mangled link may hold; every lesson must open with any of these in any
+# of its URL parameters (issue 13).
+JUNK = ("inf", "-inf", "nan", "1e999", "99999999999999999999", "", "é", "😀", "x" * 5000)
+
+
+def open_with(page: str, params: dict[str, str], *, timeout: float = 60) -> AppTest:
+    """A fresh session that opens ``page`` from a link with ``params``; no exception allowed."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT
+from tests.app.conftest import JUNK, ROOT, open_with, specs
 from ui.style import HIGHLIGHT
 
 PAGE = "lessons/architectures.py"
@@ -70,7 +70,8 @@ def test_switching_network_shows_its_total_and_goes_in_the_url(run_page, key, to
     at.selectbox(key=P + "net").set_value(key).run()
     ok(at)
     assert metric(at, "Parameters") == total
-    assert at.query_params["net"] == key
+    # Only what differs from the defaults is in the link; LeNet-5 is the default.
+    assert at.query_params.get(P + "net") == (None if key == "lenet5" else key)
     side = 28 if key == "lenet5" else 224
     assert at.session_state[P + "height"] == side == at.session_state[P + "width"]
     timeline = chart_with_trace(at, "parameters")
@@ -95,10 +96,12 @@ def test_deep_link_and_broken_links():
     at.query_params["compare"] = "vgg16,vgg19"
     ok(at.run())
     assert at.session_state[P + "net"] == "lenet5"
+    # What can be read is kept (vgg16), the rest starts at its default, and the learner is told.
     assert (at.session_state[P + "cmp_a"], at.session_state[P + "cmp_b"]) == (
-        "alexnet", "resnet50"
+        "vgg16", "resnet50"
     )  # fmt: skip
     assert metric(at, "Parameters") == "61,706"
+    assert any("could not be read" in i.value for i in at.info)
 
 
 def test_too_small_input_names_the_layer_and_offers_a_way_out(run_page):
@@ -111,7 +114,7 @@ def test_too_small_input_names_the_layer_and_offers_a_way_out(run_page):
     assert "The input 3×40×224 is too small for AlexNet" in message
     assert "At pool5" in message and "63×63" in message
     assert len(at.dataframe) == 1  # only the timeline's table: no layer table for a broken input
-    assert at.query_params["size"] == "40x224"
+    assert (at.query_params[P + "height"], at.query_params.get(P + "width")) == ("40", None)
 
     at.button(key=P + "use_min").click().run()
     ok(at)
@@ -124,7 +127,7 @@ def test_too_small_input_names_the_layer_and_offers_a_way_out(run_page):
     at.button(key=P + "use_default").click().run()
     ok(at)
     assert not at.error
-    assert "size" not in at.query_params
+    assert P + "height" not in at.query_params and P + "width" not in at.query_params
     assert metric(at, "Parameters") == TOTALS["alexnet"]
 
 
@@ -151,12 +154,16 @@ def test_compare_two_networks(run_page):
     assert fc["y"] == ["VGG-16 (2014)", "GoogLeNet (2014)"]
     assert fc["x"] == pytest.approx([123.642856, 1.025])
     assert any("89% of VGG-16's parameters" in c.value for c in at.caption)
-    assert at.query_params["compare"] == "vgg16,googlenet"
+    assert (at.query_params[P + "cmp_a"], at.query_params[P + "cmp_b"]) == ("vgg16", "googlenet")
 
     linked = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    linked.query_params["compare"] = "vgg16,googlenet"
+    linked.query_params.update({P + "cmp_a": "vgg16", P + "cmp_b": "googlenet"})
     ok(linked.run())
     assert [m.value for m in linked.metric][-6:] == values
+    old = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    old.query_params["compare"] = "vgg16,googlenet"  # a link shared before the split
+    ok(old.run())
+    assert [m.value for m in old.metric][-6:] == values
 
 
 @pytest.mark.parametrize(
@@ -202,3 +209,58 @@ def test_look_inside_a_block(run_page):
     shortcut = table[table["branch"] == "shortcut"]
     assert list(shortcut["operation"]) == ["conv 128@1×1, stride 2", "batch norm"]
     assert any("the shortcut gets a 1×1 convolution" in c.value for c in at.caption)
+
+
+SHARED = {  # a value other than the default for every setting, and each one's URL text
+    "net": ("densenet121", "densenet121"),
+    "height": (1, "1"),  # the minimum: a link must keep it
+    "width": (300, "300"),
+    "cmp_a": ("lenet5", "lenet5"),
+    "cmp_b": ("vgg16", "vgg16"),
+}
+
+
+def test_every_setting_survives_a_shared_link(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key=P + "net").set_value("densenet121").run()
+    at.number_input(key=P + "height").set_value(1).run()
+    at.number_input(key=P + "width").set_value(300).run()
+    at.selectbox(key=P + "cmp_a").set_value("lenet5").run()
+    at.selectbox(key=P + "cmp_b").set_value("vgg16").run()
+    link = {k: at.query_params[k] for k in at.query_params}
+    assert link.items() >= {P + name: text for name, (_, text) in SHARED.items()}.items()
+    opened = open_with(PAGE, link)
+    for name, (value, _) in SHARED.items():
+        assert opened.session_state[P + name] == value, name
+
+
+def test_a_block_looked_inside_is_in_the_link(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key=P + "net").set_value("resnet18").run()
+    at.selectbox(key=P + "inside").set_value("layer3.1").run()
+    opened = open_with(PAGE, {k: at.query_params[k] for k in at.query_params})
+    assert opened.selectbox(key=P + "inside").value == "layer3.1"
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_in_every_parameter_opens_the_defaults(junk):
+    names = [P + n for n in (*SHARED, "inside")] + ["net", "size", "compare"]
+    at = open_with(PAGE, dict.fromkeys(names, junk))
+    assert at.session_state[P + "net"] == "lenet5"
+    assert metric(at, "Parameters") == "61,706"
+
+
+def test_a_control_rebuilds_only_the_charts_it_changes(run_page, chart_log):
+    at = run_page(PAGE)
+    before = specs(at)
+    chart_log.clear()
+    at.selectbox(key=P + "cmp_b").set_value("vgg16").run()  # the comparison section
+    assert chart_log.built == ["compare_chart"]
+    after = specs(at)
+    assert {k for k in before if before[k] != after[k]} == {P + "compare"}
+    chart_log.clear()
+    at.number_input(key=P + "height").set_value(32).run()  # one network: its flow only
+    assert chart_log.built == ["flow_chart"]
+    chart_log.clear()
+    at.radio(key=P + "quiz_vgg_choice").set_value(1).run()
+    assert chart_log.built == []

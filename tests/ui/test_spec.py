@@ -80,3 +80,11 @@ def test_string_titles_become_objects_everywhere():
     assert spec["layout"]["xaxis"]["title"] == {"text": "x"}
     assert spec["data"][0]["colorbar"]["title"] == {"text": "loss"}
     go.Figure(spec)  # valid
+
+
+def test_update_annotations_reaches_subplot_titles_as_plotly_does():
+    ours = Fig.subplots(rows=1, cols=2, subplot_titles=("a", "b"))
+    theirs = make_subplots(rows=1, cols=2, subplot_titles=("a", "b"))
+    ours.update_annotations(font={"size": 13})
+    theirs.update_annotations(font_size=13)
+    _close(_layout(ours), _layout(theirs))

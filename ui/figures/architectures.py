@@ -5,11 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
 from engine.architectures import Network, Totals, shape_text
 from ui.figures.common import base_layout
+from ui.figures.spec import Fig, Spec, trace
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, rgba
 
 # What a row of the summary is, one colour each on this page (Okabe–Ito).
@@ -47,7 +45,7 @@ def giga(n: float) -> str:
 
 def timeline_figure(
     networks: Sequence[Network], stats: Mapping[str, Totals], *, selected: str | None = None
-) -> go.Figure:
+) -> Spec:
     """One column per network in time order: parameters (log), depth, ImageNet top-5 error.
 
     The selected network is highlighted. The gap between LeNet (1998) and AlexNet (2012) is
@@ -61,14 +59,14 @@ def timeline_figure(
         "multiply-adds per image"
         for n in networks
     ]
-    fig = make_subplots(
+    fig = Fig.subplots(
         rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09, row_heights=[0.4, 0.3, 0.3],
         subplot_titles=("Parameters (log scale)", "Depth: weight layers on the longest path",
                         "ImageNet top-5 error, % (lower is better)"),
     )  # fmt: skip
     fig.add_trace(
-        go.Bar(
-            x=labels, y=[stats[n.key].params for n in networks], marker_color=colours,
+        trace(
+            "bar", x=labels, y=[stats[n.key].params for n in networks], marker={"color": colours},
             text=[millions(stats[n.key].params) for n in networks], textposition="outside",
             cliponaxis=False, hovertext=hover, hoverinfo="text", name="parameters",
             showlegend=False, customdata=[n.key for n in networks],
@@ -76,8 +74,8 @@ def timeline_figure(
         row=1, col=1,
     )  # fmt: skip
     fig.add_trace(
-        go.Bar(
-            x=labels, y=[stats[n.key].depth for n in networks], marker_color=colours,
+        trace(
+            "bar", x=labels, y=[stats[n.key].depth for n in networks], marker={"color": colours},
             text=[str(stats[n.key].depth) for n in networks], textposition="outside",
             cliponaxis=False, hovertext=hover, hoverinfo="text", name="depth", showlegend=False,
         ),
@@ -91,8 +89,8 @@ def timeline_figure(
     ):  # fmt: skip
         known = [(lab, n) for lab, n in zip(labels, networks, strict=True) if getattr(n, attr)]
         fig.add_trace(
-            go.Scatter(
-                x=[lab for lab, _ in known], y=[getattr(n, attr) for _, n in known],
+            trace(
+                "scatter", x=[lab for lab, _ in known], y=[getattr(n, attr) for _, n in known],
                 mode="markers+text", name=label, text=[f"{getattr(n, attr):.1f}" for _, n in known],
                 textposition="middle right", textfont={"size": 11, "color": colour},
                 marker={"symbol": symbol, "size": 11, "color": colour,
@@ -119,15 +117,15 @@ def timeline_figure(
         x=0.5, y=1, yref="y2 domain", text="14 years", showarrow=False, xanchor="center",
         yanchor="bottom", font={"color": MUTED, "size": 11}, bgcolor="white",
     )  # fmt: skip
-    fig.update_annotations(font_size=13)
-    return fig
+    fig.update_annotations(font={"size": 13})
+    return fig.to_dict()
 
 
 def _spatial(shape: Sequence[int]) -> int | None:
     return shape[1] if len(shape) == 3 else None
 
 
-def shape_flow_figure(rows: Sequence[dict], input_shape: Sequence[int]) -> go.Figure:
+def shape_flow_figure(rows: Sequence[dict], input_shape: Sequence[int]) -> Spec:
     """Spatial size, channels and parameters of each row, from the input to the output.
 
     rows : summarize()'s rows. The input is drawn as the first bar.
@@ -142,7 +140,7 @@ def shape_flow_figure(rows: Sequence[dict], input_shape: Sequence[int]) -> go.Fi
         f"<b>{n}</b>: {w}<br>output {shape_text(s)}<br>{p:,} parameters"
         for n, w, s, p in zip(names, what, shapes, params, strict=True)
     ]
-    fig = make_subplots(
+    fig = Fig.subplots(
         rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07,
         subplot_titles=("Spatial size H (height of the feature map; none after flattening)",
                         "Channels C (features after flattening), log scale",
@@ -150,27 +148,28 @@ def shape_flow_figure(rows: Sequence[dict], input_shape: Sequence[int]) -> go.Fi
     )  # fmt: skip
     spatial = [_spatial(s) for s in shapes]
     fig.add_trace(
-        go.Bar(x=names, y=[s or 0 for s in spatial], marker_color=colours, hovertext=hover,
-               hoverinfo="text", name="H", text=[str(s) if s else "" for s in spatial],
-               textposition="outside", cliponaxis=False, textfont={"size": 10}),
+        trace("bar", x=names, y=[s or 0 for s in spatial], marker={"color": colours},
+              hovertext=hover, hoverinfo="text", name="H",
+              text=[str(s) if s else "" for s in spatial], textposition="outside",
+              cliponaxis=False, textfont={"size": 10}),
         row=1, col=1,
     )  # fmt: skip
     fig.add_trace(
-        go.Bar(x=names, y=[s[0] for s in shapes], marker_color=colours, hovertext=hover,
+        trace("bar", x=names, y=[s[0] for s in shapes], marker={"color": colours}, hovertext=hover,
                hoverinfo="text", name="C",
                text=[str(s[0]) for s in shapes] if len(shapes) <= 30 else None,
                textposition="outside", cliponaxis=False, textfont={"size": 10}),
         row=2, col=1,
     )  # fmt: skip
     fig.add_trace(
-        go.Bar(x=names, y=[p or None for p in params], marker_color=colours, hovertext=hover,
-               hoverinfo="text", name="parameters"),
+        trace("bar", x=names, y=[p or None for p in params], marker={"color": colours},
+              hovertext=hover, hoverinfo="text", name="parameters"),
         row=3, col=1,
     )  # fmt: skip
     # A legend for the colours: one invisible point per kind present.
     for kind in dict.fromkeys(kinds[1:]):
         fig.add_trace(
-            go.Scatter(x=[None], y=[None], mode="markers", name=KIND_NAMES[kind],
+            trace("scatter", x=[None], y=[None], mode="markers", name=KIND_NAMES[kind],
                        marker={"color": KIND_COLOURS[kind], "size": 10, "symbol": "square"}),
             row=1, col=1,
         )  # fmt: skip
@@ -179,8 +178,8 @@ def shape_flow_figure(rows: Sequence[dict], input_shape: Sequence[int]) -> go.Fi
         bargap=0.15, margin={"t": 70}, showlegend=True,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.05, "x": 0},
     )  # fmt: skip
-    for trace in fig.data[:3]:
-        trace.showlegend = False
+    for bars in fig.data[:3]:
+        bars["showlegend"] = False
     # Log axes from 1 channel, and from just under the smallest layer with parameters.
     top_c = math.log10(max(s[0] for s in shapes))
     fig.update_yaxes(type="log", dtick=1, range=[-0.3, top_c + 0.35], row=2, col=1)
@@ -190,18 +189,18 @@ def shape_flow_figure(rows: Sequence[dict], input_shape: Sequence[int]) -> go.Fi
         range=[math.log10(min(nonzero)) - 0.5, math.log10(max(nonzero)) + 0.2],
     )  # fmt: skip
     fig.update_xaxes(tickangle=-60, tickfont={"size": 10 if len(names) < 40 else 8}, row=3, col=1)
-    fig.update_annotations(font_size=13)
-    return fig
+    fig.update_annotations(font={"size": 13})
+    return fig.to_dict()
 
 
-def compare_figure(titles: Sequence[str], stats: Sequence[Totals]) -> go.Figure:
+def compare_figure(titles: Sequence[str], stats: Sequence[Totals]) -> Spec:
     """Where each network's parameters are: stacked bars by layer type, millions."""
-    fig = go.Figure()
+    fig = Fig()
     for kind, colour in TYPE_COLOURS.items():
         values = [s.params_by_type[kind] / 1e6 for s in stats]
         fig.add_trace(
-            go.Bar(
-                y=list(titles), x=values, name=kind, orientation="h",
+            trace(
+                "bar", y=list(titles), x=values, name=kind, orientation="h",
                 marker={"color": colour, "line": {"color": rgba(colour, 1.0), "width": 0}},
                 text=[f"{v:.2f} M" if v >= 0.05 * max(s.params / 1e6 for s in stats) else ""
                       for v in values],
@@ -211,6 +210,6 @@ def compare_figure(titles: Sequence[str], stats: Sequence[Totals]) -> go.Figure:
         )  # fmt: skip
     base_layout(fig, height=240)
     fig.update_layout(barmode="stack", margin={"t": 40}, legend={"traceorder": "normal"})
-    fig.update_xaxes(title_text="parameters (millions)")
+    fig.update_xaxes(title="parameters (millions)")
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    return fig
+    return fig.to_dict()

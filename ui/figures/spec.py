@@ -206,6 +206,12 @@ class Fig:
         self.layout.setdefault("annotations", []).append(_titles(note))
         return self
 
+    def update_annotations(self, **props: Any) -> Fig:
+        """Merge ``props`` into every annotation (subplot titles included)."""
+        for note in self.layout.get("annotations", []):
+            merge(note, props)
+        return self
+
     def add_shape(self, *, row: int | None = None, col: int | None = None, **props: Any) -> Fig:
         xref, yref = self._refs(row, col)
         self.layout.setdefault("shapes", []).append({"xref": xref, "yref": yref, **props})
