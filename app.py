@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from ui.lessons import LESSONS, SECTIONS
+from ui.lessons import APP_TITLE, HOME_TITLE, LESSONS, SECTIONS
 
+# "auto": open beside the lesson on a wide screen, closed on a phone, where it would cover the
+# page's buttons until the learner found how to close it.
 st.set_page_config(
-    page_title="Neural-network lab",
+    page_title=APP_TITLE,
     page_icon=":material/neurology:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 
-home = st.Page("lessons/home.py", title="Cats vs. dogs?", icon=":material/home:", default=True)
+home = st.Page("lessons/home.py", title=HOME_TITLE, icon=":material/home:", default=True)
 navigation: dict[str, list] = {"Start": [home]}
 for section in SECTIONS[1:]:
     pages = [
@@ -23,6 +25,8 @@ for section in SECTIONS[1:]:
         navigation[section] = pages
 
 current = st.navigation(navigation)
+# Each lesson its own browser title, so tabs, history and bookmarks say which lesson is open.
+st.set_page_config(page_title=f"{current.title} · {APP_TITLE}")
 
 with st.sidebar:
     st.caption(

@@ -19,6 +19,9 @@ class Lesson:
     url_path: str
 
 
+APP_TITLE = "Neural-network lab"
+HOME_TITLE = "Start here"  # the home page: the lecture's question and the map of lessons
+
 SECTIONS = ("Start", "The neuron", "Multilayer perceptron", "Training", "Convolution", "CNNs")
 
 LESSONS: tuple[Lesson, ...] = (

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_idle
-from ui.lessons import LESSONS
+from ui.lessons import APP_TITLE, HOME_TITLE, LESSONS
 
 
 def test_home_lists_every_lesson(page):
@@ -16,6 +16,7 @@ def test_home_lists_every_lesson(page):
     for lesson in LESSONS:
         expect(main.get_by_role("link", name=lesson.title, exact=True)).to_be_visible()
     assert_no_exception(page)
+    expect(page).to_have_title(f"{HOME_TITLE} · {APP_TITLE}")
     screenshot(page, "home")
 
 
@@ -32,4 +33,6 @@ def test_every_lesson_opens_from_the_sidebar(page, lesson):
     # Every element drawn: no placeholder left where a chart or widget should be.
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
     assert_no_exception(page)
+    # Its own browser title: tabs, history and bookmarks say which lesson is open.
+    expect(page).to_have_title(f"{lesson.title} · {APP_TITLE}")
     screenshot(page, f"page-{lesson.url_path}")
