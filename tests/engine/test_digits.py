@@ -204,8 +204,8 @@ def test_the_same_strokes_drawn_bigger_give_nearly_the_same_grid():
         h1, f = rng.uniform(100, 140), rng.uniform(1.3, 1.8)
         small = place(strokes, height=h1, aspect=aspect, slant=slant, centre=(120, 120))
         large = place(strokes, height=h1 * f, aspect=aspect, slant=slant, centre=(170.3, 160.7))
-        a = from_drawing(render(small, (240, 240), pen=0.1 * h1))
-        b = from_drawing(render(large, (340, 340), pen=0.1 * h1 * f))
+        a = from_drawing(render(small, (240, 240), pen=0.1 * h1), style="nist")
+        b = from_drawing(render(large, (340, 340), pen=0.1 * h1 * f), style="nist")
         mean_diffs.append(np.abs(a - b).mean())
     assert np.median(mean_diffs) < 0.3
     assert np.mean(np.array(mean_diffs) < 1.0) >= 0.95
@@ -292,7 +292,7 @@ def test_data_set_digits_drawn_on_a_pad_come_back_close():
         assert np.array_equal(from_bitmap(bitmap), grid)
         pad = np.zeros((300, 330))
         pad[20:276, 40:296] = np.kron(bitmap, np.ones((8, 8)))
-        back = from_drawing(pad)
+        back = from_drawing(pad, style="nist")
         mean_diffs.append(np.abs(back - grid).mean())
         same_vote.append(vote(back, n) == vote(grid, n))
     assert np.median(mean_diffs) < 1.5  # of 16
@@ -312,7 +312,17 @@ def test_pen_digits_are_read_as_the_digits_drawn():
 
     rng = np.random.default_rng(1)
     drawn = [(digit, random_drawing(digit, rng, pad=200)) for _ in range(6) for digit in range(10)]
-    nist = np.mean([vote(from_drawing(img)) == digit for digit, img in drawn])
+    nist = np.mean([vote(from_drawing(img, style="nist")) == digit for digit, img in drawn])
     fit = np.mean([vote(from_drawing(img, style="fit")) == digit for digit, img in drawn])
     assert nist >= 0.7
     assert nist > fit + 0.05
+
+
+def test_the_default_is_the_contracts_plain_fit():
+    """DESIGN.md: crop to the ink, fit 32 × 32 keeping the aspect ratio, centre, count."""
+    wide = np.zeros((40, 80))
+    wide[10:20, 10:70] = 1.0  # a 10 × 60 bar: scaled by 32/60, it is 5.33 rows tall, centred
+    grid = from_drawing(wide)
+    assert np.array_equal(grid, from_drawing(wide, style="fit"))
+    assert grid.sum() > 0 and np.all(grid[0] == 0) and np.all(grid[-1] == 0)
+    assert grid[:, 0].any() and grid[:, -1].any()  # the full width is used
