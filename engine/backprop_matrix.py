@@ -22,6 +22,7 @@ The vanishing-gradient chain of engine.backprop (one unit per layer) is the same
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,28 +93,26 @@ def _matrix(value: ArrayLike, name: str, ndim: int) -> Array:
 
 
 def matrix_backprop(
-    x: ArrayLike,
-    y: ArrayLike,
-    W1: ArrayLike,
-    b1: ArrayLike,
-    W2: ArrayLike,
-    b2: ArrayLike,
-    *,
-    activation: str = "sigmoid",
-    loss: str = "squared",
-) -> MatrixBackprop:
+    x: ArrayLike, y: ArrayLike, params: Sequence[tuple[ArrayLike, ArrayLike]], *,
+    activation: str = "sigmoid", loss: str = "squared",
+) -> MatrixBackprop:  # fmt: skip
     """Forward and backward through the two-layer network above, for one sample.
 
     Parameters
     ----------
     x : (d,) input. y : (k,) target (a number for k = 1; a label 0 or 1 for "bce").
-    W1 : (m, d), b1 : (m,), W2 : (k, m), b2 : (k,), the lecture's orientation.
+    params : [(W1, b1), (W2, b2)] as in the MLP engine, but in the lecture's orientation:
+        W1 (m, d), b1 (m,), W2 (k, m), b2 (k,).
     activation : the hidden σ, a name of engine.activations.ACTIVATIONS.
     loss : "squared" (f = z2) or "bce" (f = sigmoid(z2), k = 1).
     """
     act = get_activation(activation)
     if loss not in LOSSES:
         raise ValueError(f"Unknown loss {loss!r}; choose one of: {', '.join(LOSSES)}.")
+    try:
+        (W1, b1), (W2, b2) = params
+    except (TypeError, ValueError):
+        raise ValueError("params must be two layers, [(W1, b1), (W2, b2)].") from None
     x, W1, W2 = _matrix(x, "x", 1), _matrix(W1, "W1", 2), _matrix(W2, "W2", 2)
     b1, b2 = _matrix(b1, "b1", 1), _matrix(b2, "b2", 1)
     y = _matrix(np.atleast_1d(y), "y", 1)

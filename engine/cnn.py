@@ -631,7 +631,7 @@ class Trainer(MinibatchTrainer):
         self._n_batches = 0
         self._epoch_loss_sum = 0.0
         self._epoch_correct = 0
-        self._record_epoch(math.nan, math.nan)
+        self._record(math.nan, math.nan)  # before training: no epoch's means yet
 
     def set_hyperparameters(self, *, lr: float, batch_size: int, momentum: float) -> None:
         check_hyperparameters(
@@ -650,8 +650,8 @@ class Trainer(MinibatchTrainer):
 
     @property
     def progress(self) -> float:
-        """Epochs done, with the current epoch's fraction."""
-        return self._epoch + (self._next / self._n_batches if self._in_epoch else 0.0)
+        """Epochs done, with the current epoch's fraction (a whole number between epochs)."""
+        return self._epoch + self._next / self._n_batches if self._in_epoch else self._epoch
 
     def _steps_to_epoch(self, epoch: int) -> int:
         if self._epoch >= epoch:
@@ -665,14 +665,6 @@ class Trainer(MinibatchTrainer):
         p = self.model.predict_proba(X)
         loss = float(-np.log(np.maximum(p[np.arange(len(y)), y], 1e-300)).mean())
         return loss, float((p.argmax(axis=1) == y).mean())
-
-    def _record_epoch(self, train_loss: float, train_accuracy: float) -> None:
-        test_loss, test_accuracy = self.evaluate(self.X_test, self.y_test)
-        self.history.append(
-            iteration=self.iteration, epoch=self._epoch, train_loss=train_loss,
-            train_accuracy=train_accuracy, test_loss=test_loss, test_accuracy=test_accuracy,
-            seconds=self.seconds,
-        )  # fmt: skip
 
     def _start_epoch(self) -> None:
         n = len(self.y_train)
@@ -723,7 +715,7 @@ class Trainer(MinibatchTrainer):
             self._epoch += 1
             n = len(self.y_train)
             t0 = time.perf_counter()
-            self._record_epoch(self._epoch_loss_sum / n, self._epoch_correct / n)
+            self._record(self._epoch_loss_sum / n, self._epoch_correct / n)
             self.seconds += time.perf_counter() - t0
         return True
 

@@ -207,14 +207,9 @@ REGRESSION_RANGE = (-1.0, 1.0)
 def make_regression(
     name: str, *, n: int = 50, noise: float = 0.0, seed: int = 0
 ) -> tuple[Array, Array]:
-    """A named 1-D curve sampled at random points, for fitting with f itself as the output.
-
-    Parameters
-    ----------
-    name : one of ``REGRESSION_DATASETS``.
-    n : number of points, 2 to 100,000.
-    noise : standard deviation of Gaussian noise added to y (on top of the noisy set's own).
-    seed : seed of ``numpy.random.default_rng``; the same seed gives the same data.
+    """A curve of ``REGRESSION_DATASETS`` sampled at n random points, for fitting with f itself
+    as the output (the lecture's regression). n, noise and seed mean what they mean for
+    ``make_dataset``; the noise is added to y (on top of the noisy set's own).
 
     Returns
     -------

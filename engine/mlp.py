@@ -527,13 +527,7 @@ class Trainer(MinibatchTrainer):
 
     def record(self) -> None:
         """Add the current state to the history: losses and accuracies on both sets."""
-        train_loss, train_accuracy = self.evaluate(self.X_train, self.y_train)
-        test_loss, test_accuracy = self.evaluate(self.X_test, self.y_test)
-        self.history.append(
-            iteration=self.iteration, epoch=self.progress, train_loss=train_loss,
-            train_accuracy=train_accuracy, test_loss=test_loss, test_accuracy=test_accuracy,
-            seconds=self.seconds,
-        )  # fmt: skip
+        self._record(*self.evaluate(self.X_train, self.y_train))
 
     def _weights_problem(self) -> str | None:
         for W, b in self.model.params:

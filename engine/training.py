@@ -102,9 +102,13 @@ class MinibatchTrainer:
     """The run loop over a subclass's ``_train(n)``, which takes up to n steps and returns how
     many it kept (fewer only when training diverged, which sets ``divergence``)."""
 
+    X_test: NDArray
     y_train: NDArray
+    y_test: NDArray
     batch_size: int
     iteration: int
+    seconds: float
+    history: History
     divergence: Divergence | None
     # How many steps may pass between two looks at the clock when ``max_seconds`` is given.
     steps_per_clock_check = 1
@@ -129,6 +133,19 @@ class MinibatchTrainer:
 
     def _train(self, n_steps: int) -> int:
         raise NotImplementedError
+
+    def evaluate(self, X: NDArray, y: NDArray) -> tuple[float, float]:
+        """(mean loss, accuracy) on a data set."""
+        raise NotImplementedError
+
+    def _record(self, train_loss: float, train_accuracy: float) -> None:
+        """Add a point to the history: the training metrics given, the test set evaluated."""
+        test_loss, test_accuracy = self.evaluate(self.X_test, self.y_test)
+        self.history.append(
+            iteration=self.iteration, epoch=self.progress, train_loss=train_loss,
+            train_accuracy=train_accuracy, test_loss=test_loss, test_accuracy=test_accuracy,
+            seconds=self.seconds,
+        )  # fmt: skip
 
     def run(
         self,

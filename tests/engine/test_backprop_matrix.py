@@ -33,6 +33,12 @@ def small_networks(draw):
     return args, activation, loss
 
 
+def run(args: dict, **settings):
+    """matrix_backprop on a flat dict of x, y, W1, b1, W2, b2."""
+    params = [(args["W1"], args["b1"]), (args["W2"], args["b2"])]
+    return matrix_backprop(args["x"], args["y"], params, **settings)
+
+
 def scalar_graph(args: dict, activation: str, loss: str):
     """The same network built from engine.graph Values, one node per number."""
     nodes = {name: np.vectorize(Value, otypes=[object])(args[name]) for name in PARAMS}
@@ -55,13 +61,13 @@ def scalar_graph(args: dict, activation: str, loss: str):
 @given(small_networks())
 def test_gradients_equal_finite_differences_and_scalar_autodiff(case):
     args, activation, loss = case
-    res = matrix_backprop(**args, activation=activation, loss=loss)
+    res = run(args, activation=activation, loss=loss)
     if activation == "relu":  # a finite difference across the kink measures nothing
         assume(np.all(np.abs(res.values["z1"]) > 1e-4))
     assume(loss != "bce" or 1e-6 < res.values["f"][0] < 1 - 1e-6)
 
     def L(**changed):
-        return matrix_backprop(**{**args, **changed}, activation=activation, loss=loss).values["L"]
+        return run({**args, **changed}, activation=activation, loss=loss).values["L"]
 
     h = 1e-6
     for name in PARAMS:
@@ -85,7 +91,7 @@ def test_gradients_equal_finite_differences_and_scalar_autodiff(case):
 @given(small_networks())
 def test_each_gradient_is_the_product_of_its_jacobian_chain(case):
     args, activation, loss = case
-    res = matrix_backprop(**args, activation=activation, loss=loss)
+    res = run(args, activation=activation, loss=loss)
     for name, upstream in ORDER:
         J = res.jacobians[name]
         assert (J.of, J.wrt) == (upstream, name)
@@ -98,10 +104,8 @@ def test_each_gradient_is_the_product_of_its_jacobian_chain(case):
 
 def test_the_numbers_of_a_small_example_by_hand():
     # x = (1, −1), one hidden ReLU unit pair, one linear output, squared loss.
-    res = matrix_backprop(
-        x=[1.0, -1.0], y=1.0, W1=[[1.0, 2.0], [0.5, -1.0]], b1=[0.0, 0.0], W2=[[1.0, -2.0]],
-        b2=[0.5], activation="relu",
-    )  # fmt: skip
+    params = [([[1.0, 2.0], [0.5, -1.0]], [0.0, 0.0]), ([[1.0, -2.0]], [0.5])]
+    res = matrix_backprop([1.0, -1.0], 1.0, params, activation="relu")
     np.testing.assert_array_equal(res.values["z1"], [-1.0, 1.5])  # W1 x
     np.testing.assert_array_equal(res.values["h1"], [0.0, 1.5])
     np.testing.assert_array_equal(res.values["f"], [-2.5])  # 0 − 3 + 0.5
@@ -125,7 +129,7 @@ def test_it_agrees_with_the_mlp_engine_which_stores_W_transposed(case):
     d, m = args["W1"].shape[1], args["W1"].shape[0]
     model = MLP([d, m, 1], activation=activation, output="linear")
     model.params = [(args["W1"].T.copy(), args["b1"].copy()), (args["W2"].T.copy(), args["b2"])]
-    res = matrix_backprop(**args, activation=activation)
+    res = run(args, activation=activation)
     (dW1, db1), (dW2, db2) = model.gradients(args["x"][None, :], args["y"])
     np.testing.assert_allclose(dW1, res.grads["W1"].T, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(db1, res.grads["b1"], rtol=1e-9, atol=1e-12)
@@ -157,5 +161,8 @@ def test_the_vanishing_chain_is_a_product_of_layer_factors():
 def test_bad_settings_raise_a_readable_error(change, message):
     args = {"x": [1.0, -1.0], "y": 1.0, "W1": [[1.0, 2.0], [0.5, -1.0]], "b1": [0.0, 1.0],
             "W2": [[1.0, -2.0]], "b2": [0.5]}  # fmt: skip
+    settings = {k: change.pop(k) for k in ("loss", "activation") if k in change}
     with pytest.raises(ValueError, match=message):
-        matrix_backprop(**{**args, **change})
+        run({**args, **change}, **settings)
+    with pytest.raises(ValueError, match="two layers"):
+        matrix_backprop([1.0], 1.0, [([[1.0]], [0.0])])
