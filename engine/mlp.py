@@ -192,8 +192,7 @@ class MLP:
         act = ACTIVATIONS[self.activation]
         hs = [X]
         for W, b in self.params[:-1]:
-            z = dense_forward(hs[-1], W, b)
-            hs.append(act.apply(z, z))  # h = σ(z), written over z: z is not needed again
+            hs.append(act(dense_forward(hs[-1], W, b)))
         W, b = self.params[-1]
         return hs, dense_forward(hs[-1], W, b)
 
