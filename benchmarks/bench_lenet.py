@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from engine.cnn import LeNet, Trainer  # noqa: E402
-from engine.digits import train_test_split  # noqa: E402
+from engine.digits import split_digits  # noqa: E402
 
 TORCH_PYTHON = Path("/work/bench-venv/bin/python")
 SETTINGS = {"lr": 0.02, "batch_size": 32, "momentum": 0.9}
@@ -47,8 +47,8 @@ data = np.load(sys.argv[1])
 seed, epochs, lr, batch, momentum = (int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]),
                                      int(sys.argv[5]), float(sys.argv[6]))
 torch.manual_seed(seed)
-xtr, ytr = torch.tensor(data["x_train"]), torch.tensor(data["y_train"])
-xte, yte = torch.tensor(data["x_test"]), torch.tensor(data["y_test"])
+xtr, ytr = torch.tensor(data["X_train"]), torch.tensor(data["y_train"])
+xte, yte = torch.tensor(data["X_test"]), torch.tensor(data["y_test"])
 net = nn.Sequential(
     nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
     nn.Conv2d(6, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
@@ -81,9 +81,9 @@ print(json.dumps({"accuracy": accs, "seconds": times}))
 
 
 def numpy_run(seed: int, epochs: int) -> dict:
-    d = train_test_split(seed=0)
+    d = split_digits(seed=0)
     trainer = Trainer(
-        LeNet(seed=seed), d.x_train, d.y_train, d.x_test, d.y_test, seed=seed, **SETTINGS
+        LeNet(seed=seed), d.X_train, d.y_train, d.X_test, d.y_test, shuffle_seed=seed, **SETTINGS
     )
     t0 = time.perf_counter()
     trainer.run(until_epoch=epochs)
@@ -143,10 +143,10 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")  # fmt: skip
     print(f"settings: {SETTINGS}, {args.epochs} epochs, target {TARGET:.0%} test accuracy\n")
     why_not = torch_available()
-    d = train_test_split(seed=0)
+    d = split_digits(seed=0)
     with tempfile.TemporaryDirectory() as tmp:
         data_file = str(Path(tmp) / "digits.npz")
-        np.savez(data_file, x_train=d.x_train, y_train=d.y_train, x_test=d.x_test, y_test=d.y_test)
+        np.savez(data_file, X_train=d.X_train, y_train=d.y_train, X_test=d.X_test, y_test=d.y_test)
         ratios = []
         for seed in args.seeds:
             ours = numpy_run(seed, args.epochs)

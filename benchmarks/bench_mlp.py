@@ -9,7 +9,7 @@ Prints, for a small net (2-8-8-1, batch 10) and a bigger one (2-32-32-32-3, batc
   ``MLPClassifier.partial_fit`` and a PyTorch eager step when those import (neither is a
   dependency of the lab: the lines are skipped when absent);
 - the forward pass over the 100 × 100 boundary grid as the page computes it (float32,
-  ``class_probabilities``) and in float64 (``MLP.forward``);
+  ``MLP.predict_proba(X, dtype=np.float32)``) and in float64 (``MLP.forward``);
 - what the playground's Play computes per run of frames (24 frames, 60 × 60 grid, 5 steps each),
   as frames per second the server can produce.
 
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.browser import launch_chromium, running_app
 from engine.datasets import make_dataset
-from engine.mlp import MLP, Trainer, class_probabilities, grid_points, play_frames
+from engine.mlp import MLP, Trainer, grid_points, play_frames
 from ui.figures.mlp import boundary_rgb, encode_image
 
 REPEATS = 9
@@ -179,7 +179,7 @@ def bench_net(sizes: list[int], batch: int) -> None:
 
     runners = {
         "plain": (plain_numpy_step(sizes, X, y, batch), 2000),
-        "trainer": (lambda n: trainer.run(n, record=False), 2000),
+        "trainer": (trainer.run, 2000),
         "step": (public, 2000),
     }
     others = {
@@ -201,7 +201,7 @@ def bench_net(sizes: list[int], batch: int) -> None:
         print(f"  target {STEPS_TARGET:,} steps/s through Trainer.run: {verdict}")
 
     grid = grid_points((-2.0, 2.0, -2.0, 2.0), 100)
-    t_page = best_time(lambda: class_probabilities(model, grid))
+    t_page = best_time(lambda: model.predict_proba(grid, dtype=np.float32))
     t_engine = best_time(lambda: model.forward(grid))
 
     def plain_forward() -> np.ndarray:

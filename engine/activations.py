@@ -1,7 +1,9 @@
 """Activation functions of the lecture, written so that no input makes them return NaN.
 
-Hidden layers apply an element-wise σ: ReLU, the sigmoid or tanh. An output layer turns the scores
-f (the *logits*) into probabilities: the sigmoid for one unit, softmax for k ≥ 2 units.
+Hidden layers apply an element-wise σ: ReLU, the sigmoid or tanh. ``ACTIVATIONS`` is the one table
+of them (name -> function, derivative, label) that the MLP, its fused training loop and the LeNet
+all read. An output layer turns the scores f (the *logits*) into probabilities: the sigmoid for one
+unit, softmax for k ≥ 2 units.
 
 Large scores are where naive formulas break: ``1 / (1 + exp(-f))`` overflows for f = −1000 and
 ``exp(f) / sum(exp(f))`` is ``inf / inf`` = NaN for f = 1000. Each function below is rewritten so
@@ -11,13 +13,13 @@ safe at any learning rate.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 Array = NDArray[np.float64]
-
-HIDDEN_ACTIVATIONS = ("relu", "sigmoid", "tanh")
-ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "sigmoid σ", "tanh": "tanh"}
 
 
 def _as_float(z: ArrayLike) -> Array:
@@ -46,16 +48,6 @@ def log_sigmoid(z: ArrayLike) -> Array | float:
     z_arr = _as_float(z)
     out = np.minimum(z_arr, 0.0) - np.log1p(np.exp(-np.abs(z_arr)))
     return _same_kind(z, out)
-
-
-def relu(z: ArrayLike) -> Array | float:
-    """ReLU(z) = max(z, 0)."""
-    return _same_kind(z, np.maximum(_as_float(z), 0.0))
-
-
-def tanh(z: ArrayLike) -> Array | float:
-    """tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z)) (NumPy's is already stable)."""
-    return _same_kind(z, np.tanh(_as_float(z)))
 
 
 def logsumexp(f: ArrayLike, *, axis: int = -1) -> Array | float:
@@ -121,34 +113,78 @@ def softmax(f: ArrayLike, *, axis: int = -1) -> Array:
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def activate(name: str, z: ArrayLike) -> Array:
-    """Apply the hidden activation ``name`` (relu, sigmoid or tanh) element-wise."""
-    z_arr = _as_float(z)
-    if name == "relu":
-        return np.maximum(z_arr, 0.0)
-    if name == "sigmoid":
-        return np.asarray(sigmoid(z_arr))
-    if name == "tanh":
-        return np.tanh(z_arr)
-    raise ValueError(
-        f"Unknown activation {name!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}."
-    )
+# ----------------------------------------------------------------------------- hidden layers
+# Each function writes into ``out`` (which may be its input) and returns it: the fused SGD loop
+# passes buffers it allocated once, the readable code passes new arrays. They keep the dtype, so
+# the boundary pictures can run them in float32. ``out`` is positional: a keyword costs the fused
+# loop time on every call.
 
 
-def activation_grad(name: str, z: ArrayLike, a: ArrayLike | None = None) -> Array:
-    """dσ/dz at z, element-wise. ``a`` = σ(z) may be passed to avoid computing it again.
+def _relu(z: Array, out: Array) -> Array:
+    return np.maximum(z, 0.0, out=out)
 
-    relu: 1 where z > 0, else 0 (the value 0 at z = 0 is the usual convention);
-    sigmoid: σ(z)(1 − σ(z)); tanh: 1 − tanh(z)².
+
+def _relu_derivative(h: Array, out: Array) -> Array:
+    return np.greater(h, 0.0, out)  # 1 where the unit is on, else 0
+
+
+def _sigmoid(z: Array, out: Array) -> Array:
+    # σ(z) = (1 + tanh(z / 2)) / 2: no exponential to overflow, and vectorised tanh is fast.
+    np.multiply(z, 0.5, out)
+    np.tanh(out, out)
+    np.multiply(out, 0.5, out)
+    return np.add(out, 0.5, out)
+
+
+def _sigmoid_derivative(h: Array, out: Array) -> Array:
+    np.subtract(1.0, h, out)
+    return np.multiply(out, h, out)  # σ (1 − σ)
+
+
+def _tanh_derivative(h: Array, out: Array) -> Array:
+    np.multiply(h, h, out)
+    return np.subtract(1.0, out, out)  # 1 − tanh² z
+
+
+@dataclass(frozen=True)
+class HiddenActivation:
+    """A hidden-layer activation σ, applied element-wise.
+
+    ``apply(z, out)`` writes σ(z); ``derivative(h, out)`` writes σ'(z) computed from the output
+    h = σ(z), which is what backpropagation has at hand (σ' = σ(1 − σ), 1 − tanh², 1 where h > 0).
     """
-    z_arr = _as_float(z)
-    if name == "relu":
-        return (z_arr > 0).astype(np.float64)
-    a_arr = activate(name, z_arr) if a is None else _as_float(a)
-    if name == "sigmoid":
-        return a_arr * (1.0 - a_arr)
-    if name == "tanh":
-        return 1.0 - a_arr * a_arr
-    raise ValueError(
-        f"Unknown activation {name!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}."
-    )
+
+    name: str
+    label: str  # how pages name it
+    apply: Callable[[Array, Array], Array]
+    derivative: Callable[[Array, Array], Array]
+
+    def __call__(self, z: ArrayLike) -> Array:
+        """σ(z) in a new float array."""
+        z_arr = _as_float(z)
+        return self.apply(z_arr, np.empty_like(z_arr))
+
+    def derivative_from_output(self, h: ArrayLike) -> Array:
+        """σ'(z) in a new float array, from h = σ(z)."""
+        h_arr = _as_float(h)
+        return self.derivative(h_arr, np.empty_like(h_arr))
+
+
+# The one table of hidden activations, in the order the menus offer them.
+ACTIVATIONS: dict[str, HiddenActivation] = {
+    "relu": HiddenActivation("relu", "ReLU", _relu, _relu_derivative),
+    "sigmoid": HiddenActivation("sigmoid", "sigmoid σ", _sigmoid, _sigmoid_derivative),
+    "tanh": HiddenActivation("tanh", "tanh", np.tanh, _tanh_derivative),
+}
+HIDDEN_ACTIVATIONS = tuple(ACTIVATIONS)
+ACTIVATION_LABELS = {name: a.label for name, a in ACTIVATIONS.items()}
+
+
+def get_activation(name: str) -> HiddenActivation:
+    """The table's entry for ``name``; a ValueError that lists the choices for anything else."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown activation {name!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}."
+        ) from None

@@ -5,7 +5,8 @@ z = w1·x1 + w2·x2, then ŷ = σ(z), then the loss ℓ(ŷ, y). Each box here is
 the lecture's own local derivative (∂z/∂w1 = x1, ∂ŷ/∂z = σ(z)(1 − σ(z)),
 ∂ℓ/∂ŷ = (ŷ − y)/(ŷ(1 − ŷ))), so stepping the graph shows exactly the lecture's slides.
 
-Everything returned is plain numbers and strings (no graph objects), so results can be cached.
+Everything returned is plain numbers, names and structures (no graph objects), so results can be
+cached; ui/text/backprop.py writes them as the lecture's formulas.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import math
 import re
 from dataclasses import dataclass
 
+from engine.activations import ACTIVATION_LABELS
 from engine.graph import Value, numeric_grad, numeric_local_grads
 
 ACTIVATIONS = ("sigmoid", "relu")
 LOSSES = ("bce", "squared")
-ACTIVATION_NAMES = {"sigmoid": "sigmoid σ", "relu": "ReLU"}
+ACTIVATION_NAMES = {name: ACTIVATION_LABELS[name] for name in ACTIVATIONS}
 LOSS_NAMES = {"bce": "binary cross-entropy", "squared": "squared loss"}
 
 # The lecture's worked example and its quiz, as keyword arguments of build_example.
@@ -30,39 +32,8 @@ LECTURE_QUIZ = {"x1": 1.0, "x2": -1.0, "w1": 1.0, "w2": -2.0, "y": 1.0, "activat
 # Node keys in forward order; leaves first (in the order their gradients are stepped).
 LEAVES = ("w1", "w2", "x1", "x2")
 COMPUTED = ("z", "yhat", "loss")
-SYMBOLS = {"x1": "x_1", "x2": "x_2", "w1": "w_1", "w2": "w_2", "z": "z", "yhat": r"\hat y",
-           "loss": r"\ell", "y": "y"}  # fmt: skip
-TEXT_SYMBOLS = {"x1": "x₁", "x2": "x₂", "w1": "w₁", "w2": "w₂", "z": "z", "yhat": "ŷ",
-                "loss": "ℓ", "y": "y"}  # fmt: skip
 # Tolerance for a learner's typed answer: two correct decimals are enough.
 ANSWER_TOL = 5e-3
-
-
-# -- formatting numbers the way the lecture writes them -----------------------------------------
-
-
-def fmt(x: float, *, tex: bool = False, paren: bool = False) -> str:
-    """Integers as integers, others to 4 decimals; a true minus sign outside LaTeX.
-
-    ``paren`` wraps negative numbers, for products: 2 × (−1).
-    """
-    text = str(round(x)) if abs(x - round(x)) < 1e-9 else f"{x:.4f}"
-    if text in ("-0", "-0.0000"):
-        text = text[1:]
-    if paren and text.startswith("-"):
-        text = f"({text})"
-    return text if tex else text.replace("-", "−")
-
-
-def _eq(x: float) -> str:
-    """' = 3' for a number shown exactly, ' \\approx 0.2689' for a rounded one (LaTeX)."""
-    exact = abs(x - round(x)) < 1e-9
-    return (" = " if exact else r" \approx ") + fmt(x, tex=True)
-
-
-def _text_eq(x: float) -> str:
-    exact = abs(x - round(x)) < 1e-9
-    return (" = " if exact else " ≈ ") + fmt(x)
 
 
 @dataclass(frozen=True)
@@ -73,14 +44,6 @@ class Edge:
     dst: str
     local: float  # by the formula (autodiff)
     local_numeric: float  # by central finite differences on the node's formula
-
-    @property
-    def tex(self) -> str:
-        return rf"\frac{{\partial {SYMBOLS[self.dst]}}}{{\partial {SYMBOLS[self.src]}}}"
-
-    @property
-    def text(self) -> str:
-        return f"∂{TEXT_SYMBOLS[self.dst]}/∂{TEXT_SYMBOLS[self.src]}"
 
 
 @dataclass(frozen=True)
@@ -93,10 +56,7 @@ class Step:
 
     phase: str  # "forward" or "backward"
     node: str
-    formula: str  # LaTeX, the lecture's formula with the numbers put in
-    text: str  # the result in one line of plain text
     value: float
-    local_formula: str = ""  # LaTeX, backward steps: the local derivative, worked out
     grad: float | None = None
     local: float | None = None
     upstream: float | None = None
@@ -144,7 +104,7 @@ def build_example(
     if loss not in LOSSES:
         raise ValueError(f"Unknown loss {loss!r}; choose one of {LOSSES}.")
     if loss == "bce" and not 0 <= y <= 1:
-        raise ValueError(f"Binary cross-entropy needs a label y between 0 and 1, got y = {fmt(y)}.")
+        raise ValueError(f"Binary cross-entropy needs a label y between 0 and 1, got y = {y:g}.")
     inputs = {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "y": y}
     leaves = {key: Value(inputs[key], key) for key in LEAVES}
 
@@ -191,154 +151,40 @@ def build_example(
         edges=tuple(edges),
         steps=(),
     )
-    steps = _forward_steps(example) + _backward_steps(example)
-    return BackpropExample(**{**example.__dict__, "steps": tuple(steps)})
+    return BackpropExample(**{**example.__dict__, "steps": _steps(example)})
 
 
 def _bce_domain_message(p: float, z: float, activation: str) -> str:
     if activation == "relu":
         return (
-            f"Binary cross-entropy needs a probability 0 < ŷ < 1, but ReLU gives ŷ = {fmt(p)}: "
+            f"Binary cross-entropy needs a probability 0 < ŷ < 1, but ReLU gives ŷ = {p:g}: "
             "ReLU outputs are not probabilities. Use the sigmoid activation, or the squared loss."
         )
     return (
-        f"σ(z) with z = {fmt(z)} rounds to exactly {fmt(p)} in floating point, so log ŷ or "
+        f"σ(z) with z = {z:g} rounds to exactly {p:g} in floating point, so log ŷ or "
         "log(1 − ŷ) is −∞ and ∂ℓ/∂ŷ divides by ŷ(1 − ŷ) = 0. Use smaller inputs or weights."
     )
 
 
-# -- the lecture's formulas, with this example's numbers -------------------------------------------
+# -- the walk: forward, then backward from the loss -----------------------------------------------
+
+# Backward steps after ∂ℓ/∂ℓ: (node, the node above it whose gradient it reuses).
+BACKWARD_ORDER = (("yhat", "loss"), ("z", "yhat"), ("w1", "z"), ("w2", "z"), ("x1", "z"),
+                  ("x2", "z"))  # fmt: skip
 
 
-def _yhat_tex(ex: BackpropExample) -> str:
-    """ŷ as the lecture writes it: σ(−1) for the sigmoid, the number itself for ReLU."""
-    if ex.activation == "sigmoid":
-        return rf"\sigma({fmt(ex.values['z'], tex=True)})"
-    return fmt(ex.values["yhat"], tex=True, paren=True)
-
-
-def _forward_steps(ex: BackpropExample) -> list[Step]:
-    v, y = ex.values, ex.inputs["y"]
-    x1, x2, w1, w2 = (fmt(v[k], tex=True, paren=True) for k in ("x1", "x2", "w1", "w2"))
-    z_tex = rf"z = w_1 x_1 + w_2 x_2 = {w1} \times {x1} + {w2} \times {x2}{_eq(v['z'])}"
-    z_text = f"z = w₁x₁ + w₂x₂{_text_eq(v['z'])}"
-    if ex.activation == "sigmoid":
-        y_tex = rf"\hat y = \sigma(z) = {_yhat_tex(ex)}{_eq(v['yhat'])}"
-        y_text = f"ŷ = σ(z) = σ({fmt(v['z'])}){_text_eq(v['yhat'])}"
-    else:
-        y_tex = rf"\hat y = \mathrm{{ReLU}}(z) = \max(0, {fmt(v['z'], tex=True)}){_eq(v['yhat'])}"
-        y_text = f"ŷ = ReLU(z) = max(0, {fmt(v['z'])}){_text_eq(v['yhat'])}"
-    p = _yhat_tex(ex)
-    if ex.loss == "bce":
-        general = r"\ell = -y \log \hat y - (1 - y)\log(1 - \hat y)"
-        if y == 1:
-            middle = rf" = -\log \hat y = -\log {p}"
-        elif y == 0:
-            middle = rf" = -\log(1 - \hat y) = -\log(1 - {p})"
-        else:
-            middle = rf" = -{fmt(y, tex=True)} \log {p} - {fmt(1 - y, tex=True)} \log(1 - {p})"
-        l_tex = general + middle + _eq(v["loss"])
-        l_text = "ℓ = −y log ŷ − (1 − y) log(1 − ŷ)"
-        if y == 1 and ex.activation == "sigmoid":
-            l_text += f" = −log σ({fmt(v['z'])})"
-        l_text += _text_eq(v["loss"])
-    else:
-        l_tex = rf"\ell = (\hat y - y)^2 = ({p} - {fmt(y, tex=True, paren=True)})^2{_eq(v['loss'])}"
-        l_text = f"ℓ = (ŷ − y)²{_text_eq(v['loss'])}"
-    return [
-        Step("forward", "z", z_tex, z_text, v["z"]),
-        Step("forward", "yhat", y_tex, y_text, v["yhat"]),
-        Step("forward", "loss", l_tex, l_text, v["loss"]),
-    ]
-
-
-def _backward_steps(ex: BackpropExample) -> list[Step]:
-    v, y = ex.values, ex.inputs["y"]
-    p = _yhat_tex(ex)
-    yt = fmt(y, tex=True)
-    steps = [
-        Step(
-            "backward",
-            "loss",
-            r"\frac{\partial \ell}{\partial \ell} = 1 \quad\text{(the start of the backward pass)}",
-            "∂ℓ/∂ℓ = 1",
-            v["loss"],
-            grad=1.0,
-        )
-    ]
-
-    # ∂ℓ/∂ŷ: the loss is the only node above ŷ, so the upstream gradient is 1.
-    local = ex.edge("yhat", "loss").local
-    if ex.loss == "bce":
-        local_tex = (
-            r"\frac{\partial \ell}{\partial \hat y} = \frac{-y}{\hat y} + \frac{1 - y}{1 - \hat y}"
-            rf" = \frac{{\hat y - y}}{{\hat y(1 - \hat y)}} = \frac{{{p} - {yt}}}{{{p}(1 - {p})}}"
-        )
-    else:
-        local_tex = rf"\frac{{\partial \ell}}{{\partial \hat y}} = 2(\hat y - y) = 2({p} - {yt})"
-    steps.append(_chain_step(ex, "yhat", "loss", local_tex + _eq(local)))
-
-    # ∂ℓ/∂z = ∂ℓ/∂ŷ · ∂ŷ/∂z
-    zt = fmt(v["z"], tex=True)
-    if ex.activation == "sigmoid":
-        local_tex = (
-            rf"\frac{{\partial \hat y}}{{\partial z}} = \sigma(z)(1 - \sigma(z)) = {p}(1 - {p})"
-            + _eq(ex.edge("z", "yhat").local)
-        )
-    else:
-        why = rf"{zt} > 0" if v["z"] > 0 else rf"{zt} \le 0"
-        local_tex = (
-            rf"\frac{{\partial \hat y}}{{\partial z}} = {fmt(ex.edge('z', 'yhat').local, tex=True)}"
-            rf"\quad\text{{(ReLU: 1 when }}z > 0\text{{, else 0; here }}z = {why})"
-        )
-    # Sigmoid with cross-entropy simplifies to ŷ − y: the lecture's σ(−1) − 1.
-    closed = rf"{p} - {yt}" if (ex.activation, ex.loss) == ("sigmoid", "bce") else None
-    steps.append(_chain_step(ex, "z", "yhat", local_tex, closed=closed))
-
-    # ∂ℓ/∂w_i = ∂ℓ/∂z · x_i and ∂ℓ/∂x_i = ∂ℓ/∂z · w_i
-    for key, other in (("w1", "x1"), ("w2", "x2"), ("x1", "w1"), ("x2", "w2")):
-        local_tex = (
-            rf"\frac{{\partial z}}{{\partial {SYMBOLS[key]}}} = \frac{{\partial}}{{\partial "
-            rf"{SYMBOLS[key]}}}(w_1 x_1 + w_2 x_2) = {SYMBOLS[other]}{_eq(v[other])}"
-        )
-        closed_w = closed
-        if closed and v[other] != 1:
-            closed_w = rf"{fmt(v[other], tex=True, paren=True)}\,({closed})"
-        steps.append(_chain_step(ex, key, "z", local_tex, closed=closed_w))
-    return steps
-
-
-def _chain_step(
-    ex: BackpropExample, key: str, upstream: str, local_tex: str, *, closed: str | None = None
-) -> Step:
-    """gradient = upstream gradient × local derivative, as the lecture's two lines of LaTeX."""
-    local = ex.edge(key, upstream).local
-    up = ex.grads[upstream]
-    grad = ex.grads[key]
-    s, u = SYMBOLS[key], SYMBOLS[upstream]
-    chain = rf"\frac{{\partial \ell}}{{\partial {s}}}"
-    if upstream != "loss":
-        chain += rf" = \frac{{\partial \ell}}{{\partial {u}}} \frac{{\partial {u}}}{{\partial {s}}}"
-    chain += rf" = {fmt(up, tex=True, paren=True)} \times {fmt(local, tex=True, paren=True)}"
-    if closed:
-        chain += f" = {closed}"
-    chain += _eq(grad)
-    text = f"∂ℓ/∂{TEXT_SYMBOLS[key]} = upstream × local = {fmt(up)} × {fmt(local, paren=True)}"
-    if closed:
-        text += " = " + closed.replace(r"\sigma", "σ").replace(r"\,", " ").replace("-", "−")
-    text += _text_eq(grad)
-    return Step(
-        "backward",
-        key,
-        chain,
-        text,
-        ex.values[key],
-        local_formula=local_tex,
-        grad=grad,
-        local=local,
-        upstream=up,
-        upstream_node=upstream,
-    )
+def _steps(ex: BackpropExample) -> tuple[Step, ...]:
+    """Forward steps fill z, ŷ, ℓ; backward steps start at ℓ and end at the inputs, each one the
+    upstream gradient × the local derivative (the lecture's "gradient on the top × gradient
+    from the current operation")."""
+    v = ex.values
+    steps = [Step("forward", key, v[key]) for key in COMPUTED]
+    steps.append(Step("backward", "loss", v["loss"], grad=1.0))
+    for key, upstream in BACKWARD_ORDER:
+        local = ex.edge(key, upstream).local
+        up = ex.grads[upstream]
+        steps.append(Step("backward", key, v[key], ex.grads[key], local, up, upstream))
+    return tuple(steps)
 
 
 # -- practice: the learner's local derivatives -----------------------------------------------------

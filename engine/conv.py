@@ -13,6 +13,7 @@ Each operation comes twice: a vectorised version the app uses, and a plain-loop 
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Sequence
 from typing import Literal
@@ -266,19 +267,50 @@ def conv2d(
     ``out[n, o, i, j] = b[o] + sum_{c, u, v} w[o, c, u, v] * x_pad[n, c, i s_h + u d_h,
     j s_w + v d_w]``. float32 inputs stay float32; integers give float64.
     """
-    x4, w_arr, b_arr, batched, s, pads, d, (ho, wo) = _conv_args(x, w, b, stride, padding, dilation)
+    return _conv2d(_unfolded_products, x, w, b, stride, padding, dilation)
+
+
+def conv2d_reference(x: ArrayLike, w: ArrayLike, b: ArrayLike | None = None, **options) -> Array:
+    """conv2d written as its definition: one inner product per output entry. Slow; for tests.
+
+    Takes conv2d's arguments (``stride``, ``padding``, ``dilation``), bound by its signature.
+    """
+    a = _bind(conv2d, x, w, b, **options)
+    return _conv2d(_inner_products, x, w, b, a["stride"], a["padding"], a["dilation"])
+
+
+def _bind(function, *args, **kwargs) -> dict:
+    """The arguments ``function`` would receive, defaults filled in (a TypeError for a wrong
+    name): a reference takes exactly what the function it checks takes."""
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.arguments
+
+
+def _conv2d(products, x, w, b, stride, padding, dilation) -> Array:
+    """conv2d and its reference: check the arguments, pad, compute the sums Σ w · window with
+    ``products`` (xp, w, stride, dilation, output size) -> (N, O, H_out, W_out), add the bias."""
+    x4, w_arr, b_arr, batched, s, pads, d, out_hw = _conv_args(x, w, b, stride, padding, dilation)
     dtype = np.result_type(x4.dtype, w_arr.dtype, *(() if b_arr is None else (b_arr.dtype,)))
     xp = _pad(x4.astype(dtype, copy=False), pads)
-    w_arr = w_arr.astype(dtype, copy=False)
+    out = products(xp, w_arr.astype(dtype, copy=False), s, d, out_hw)
+    if b_arr is not None:
+        out += b_arr.astype(dtype, copy=False)[:, None, None]
+    return out if batched else out[0]
+
+
+def _unfolded_products(xp: Array, w: Array, s: Pair, d: Pair, out_hw: Pair) -> Array:
+    """All windows at once as a strided view, multiplied by the kernels in blocks of rows."""
+    ho, wo = out_hw
     n = xp.shape[0]
-    c_out, c_in, kh, kw = w_arr.shape
-    out = np.empty((n, c_out, ho, wo), dtype=dtype)
+    c_out, c_in, kh, kw = w.shape
+    out = np.empty((n, c_out, ho, wo), dtype=xp.dtype)
     # Windows as a view (N, C, H_out, W_out, k_h, k_w): no copy until the product below.
     span_h, span_w = d[0] * (kh - 1) + 1, d[1] * (kw - 1) + 1
     windows = sliding_window_view(xp, (span_h, span_w), axis=(2, 3))[
         :, :, :: s[0], :: s[1], :: d[0], :: d[1]
     ][:, :, :ho, :wo]
-    w2 = w_arr.reshape(c_out, -1)
+    w2 = w.reshape(c_out, -1)
     rows = max(1, _BLOCK_ELEMENTS // max(1, wo * c_in * kh * kw))
     for i in range(n):
         for r0 in range(0, ho, rows):
@@ -286,27 +318,15 @@ def conv2d(
             # (C, rows, W_out, k_h, k_w) -> (C k_h k_w, rows W_out): the unfolded block.
             cols = windows[i, :, r0:r1].transpose(0, 3, 4, 1, 2).reshape(c_in * kh * kw, -1)
             out[i, :, r0:r1] = (w2 @ cols).reshape(c_out, r1 - r0, wo)
-    if b_arr is not None:
-        out += b_arr.astype(dtype, copy=False)[:, None, None]
-    return out if batched else out[0]
+    return out
 
 
-def conv2d_reference(
-    x: ArrayLike,
-    w: ArrayLike,
-    b: ArrayLike | None = None,
-    *,
-    stride: int | Sequence[int] = 1,
-    padding: Padding2d = 0,
-    dilation: int | Sequence[int] = 1,
-) -> Array:
-    """conv2d written as its definition: one inner product per output entry. Slow; for tests."""
-    x4, w_arr, b_arr, batched, s, pads, d, (ho, wo) = _conv_args(x, w, b, stride, padding, dilation)
-    xp = _pad(x4, pads)
-    n = xp.shape[0]
-    c_out, _, kh, kw = w_arr.shape
-    dtype = np.result_type(xp, w_arr, *(() if b_arr is None else (b_arr,)))
-    out = np.zeros((n, c_out, ho, wo), dtype=dtype)
+def _inner_products(xp: Array, w: Array, s: Pair, d: Pair, out_hw: Pair) -> Array:
+    """The definition: for every image, filter and output entry, the window under the kernel
+    times the kernel, summed."""
+    ho, wo = out_hw
+    n, c_out, _, kh, kw = (xp.shape[0], *w.shape)
+    out = np.zeros((n, c_out, ho, wo), dtype=xp.dtype)
     for image in range(n):
         for o in range(c_out):
             for i in range(ho):
@@ -318,10 +338,8 @@ def conv2d_reference(
                         top : top + d[0] * (kh - 1) + 1 : d[0],
                         left : left + d[1] * (kw - 1) + 1 : d[1],
                     ]
-                    out[image, o, i, j] = np.sum(window * w_arr[o])
-                    if b_arr is not None:
-                        out[image, o, i, j] += b_arr[o]
-    return out if batched else out[0]
+                    out[image, o, i, j] = np.sum(window * w[o])
+    return out
 
 
 # ----------------------------------------------------------------------------- pooling
@@ -394,16 +412,14 @@ def pool2d(
     return windows.mean(axis=(-2, -1))
 
 
-def pool2d_reference(
-    x: ArrayLike,
-    size: int | Sequence[int],
-    *,
-    stride: int | Sequence[int] | None = None,
-    padding: Padding2d = 0,
-    mode: PoolMode = "max",
-) -> Array:
-    """pool2d as its definition: one max or mean per output entry. Slow; for tests."""
-    x_arr, k, s, pads, (ho, wo) = _pool_args(x, size, stride, padding, mode)
+def pool2d_reference(x: ArrayLike, size: int | Sequence[int], **options) -> Array:
+    """pool2d as its definition: one max or mean per output entry. Slow; for tests.
+
+    Takes pool2d's arguments (``stride``, ``padding``, ``mode``), bound by its signature.
+    """
+    a = _bind(pool2d, x, size, **options)
+    mode = a["mode"]
+    x_arr, k, s, pads, (ho, wo) = _pool_args(x, size, a["stride"], a["padding"], mode)
     xp = _pad_last2(x_arr, pads, -np.inf if mode == "max" else 0.0)
     out = np.empty((*x_arr.shape[:-2], ho, wo), dtype=x_arr.dtype)
     for i in range(ho):

@@ -1,4 +1,5 @@
-"""Small 2-D data sets for the lessons: the lecture's four points, logic gates, and toy shapes.
+"""Small data sets for the lessons: the lecture's four points, logic gates and toy shapes in 2-D
+for classification, 1-D curves for regression, and a train/test split.
 
 Every generator is deterministic for a given seed: the same seed gives the same data, so a teacher's
 shared link opens the same picture on every learner's screen.
@@ -7,7 +8,7 @@ shared link opens the same picture on every learner's screen.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 Array = NDArray[np.float64]
 Labels = NDArray[np.int64]
@@ -76,15 +77,19 @@ def make_dataset(
         return GATE_INPUTS.copy(), GATE_TRUTH[key].copy()
     if key not in GENERATED_DATASETS:
         raise ValueError(f"Unknown data set {name!r}; choose one of: {', '.join(DATASETS)}.")
-    if not 2 <= n <= 100_000:
-        raise ValueError("The number of points must be between 2 and 100,000.")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError("Noise must be a number ≥ 0.")
+    _check_n_and_noise(n, noise)
     rng = np.random.default_rng(seed)
     X, y = _GENERATORS[key](n, rng)
     if noise > 0:
         X = X + rng.normal(scale=noise, size=X.shape)
     return X, y
+
+
+def _check_n_and_noise(n: int, noise: float) -> None:
+    if not 2 <= n <= 100_000:
+        raise ValueError("The number of points must be between 2 and 100,000.")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError("Noise must be a number ≥ 0.")
 
 
 def _halves(n: int) -> tuple[int, int]:
@@ -184,3 +189,80 @@ _GENERATORS = {
     "blobs": _blobs,
     "xor_cloud": _xor_cloud,
 }
+
+
+# ----------------------------------------------------------------------------- regression
+
+REGRESSION_DATASETS = ("sine", "step", "abs", "noisy")
+REGRESSION_DESCRIPTIONS = {
+    "sine": "One period of a sine, y = sin(πx): smooth, with two bends.",
+    "step": "A step, y = 0 left of 0 and 1 right of it: one jump, no slope.",
+    "abs": "The absolute value, y = |x|: one kink, which two ReLU units make exactly.",
+    "noisy": "A straight line, y = x / 2, seen through strong noise (σ = 0.3): a big network "
+    "chases the noise instead of the line.",
+}
+REGRESSION_RANGE = (-1.0, 1.0)
+
+
+def make_regression(
+    name: str, *, n: int = 50, noise: float = 0.0, seed: int = 0
+) -> tuple[Array, Array]:
+    """A curve of ``REGRESSION_DATASETS`` sampled at n random points, for fitting with f itself
+    as the output (the lecture's regression). n, noise and seed mean what they mean for
+    ``make_dataset``; the noise is added to y (on top of the noisy set's own).
+
+    Returns
+    -------
+    x : (n, 1) inputs in ``REGRESSION_RANGE``, sorted (so a curve through them draws as a line).
+    y : (n,) targets.
+    """
+    key = name.lower()
+    if key not in REGRESSION_DATASETS:
+        raise ValueError(
+            f"Unknown data set {name!r}; choose one of: {', '.join(REGRESSION_DATASETS)}."
+        )
+    _check_n_and_noise(n, noise)
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(*REGRESSION_RANGE, size=n))
+    if key == "sine":
+        y = np.sin(np.pi * x)
+    elif key == "step":
+        y = (x >= 0).astype(np.float64)
+    elif key == "abs":
+        y = np.abs(x)
+    else:
+        y = 0.5 * x + rng.normal(scale=0.3, size=n)
+    if noise > 0:
+        y = y + rng.normal(scale=noise, size=n)
+    return x[:, None], y
+
+
+# ----------------------------------------------------------------------------- splitting
+
+
+def train_test_split(
+    X: ArrayLike, y: ArrayLike, *, test_size: float = 0.0, seed: int = 0
+) -> tuple[Array, Array, NDArray, NDArray]:
+    """Shuffle the points with ``default_rng(seed)`` and hold out a fraction as the test set.
+
+    Parameters
+    ----------
+    X : (n, d) points. y : (n,) labels or target values (their dtype is kept).
+    test_size : the fraction held out, 0 ≤ test_size < 1.
+
+    Returns
+    -------
+    X_train (n − m, d), X_test (m, d), y_train (n − m,), y_test (m,), in scikit-learn's order,
+    with m = round(test_size · n), at most n − 1 so that something is left to train on.
+    """
+    X_arr = np.asarray(X, dtype=np.float64)
+    y_arr = np.asarray(y)
+    if not 0.0 <= test_size < 1.0:
+        raise ValueError("The test fraction must be at least 0 and below 1.")
+    if len(X_arr) != len(y_arr):
+        raise ValueError(f"There must be one label per point: {len(X_arr)} and {len(y_arr)}.")
+    n = X_arr.shape[0]
+    m = min(round(test_size * n), n - 1)
+    order = np.random.default_rng(seed).permutation(n)
+    test, train = order[:m], order[m:]
+    return X_arr[train], X_arr[test], y_arr[train], y_arr[test]

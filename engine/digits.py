@@ -58,29 +58,29 @@ def load_digits() -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
 class DigitSplit:
     """A fixed train/test split, images scaled to [0, 1] with one channel: (N, 1, 8, 8)."""
 
-    x_train: NDArray[np.float64]
+    X_train: NDArray[np.float64]
     y_train: NDArray[np.int64]
-    x_test: NDArray[np.float64]
+    X_test: NDArray[np.float64]
     y_test: NDArray[np.int64]
     test_index: NDArray[np.int64]  # row of each test image in the file, for showing it
 
 
-def train_test_split(*, test_fraction: float = 0.2, seed: int = 0) -> DigitSplit:
+def split_digits(*, test_size: float = 0.2, seed: int = 0) -> DigitSplit:
     """Split the digits, stratified: every class keeps the same share in train and test.
 
     Parameters
     ----------
-    test_fraction : share of each class held out for testing, in (0, 1).
+    test_size : share of each class held out for testing, in (0, 1).
     seed : the same seed gives the same split.
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"The test fraction must be between 0 and 1, not {test_fraction}.")
+    if not 0 < test_size < 1:
+        raise ValueError(f"The test fraction must be between 0 and 1, not {test_size}.")
     images, labels = load_digits()
     rng = np.random.default_rng(seed)
     test_rows = []
     for digit in range(N_CLASSES):
         rows = rng.permutation(np.flatnonzero(labels == digit))
-        test_rows.append(rows[: round(test_fraction * len(rows))])
+        test_rows.append(rows[: round(test_size * len(rows))])
     test = np.sort(np.concatenate(test_rows))
     train = np.setdiff1d(np.arange(len(labels)), test)
     x = images[:, None].astype(np.float64) / MAX_PIXEL

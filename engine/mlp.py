@@ -4,10 +4,12 @@ A layer computes h = σ(h_prev W + b) (rows are samples, so W has shape (fan_in,
 transpose of the lecture's W x). The last layer is linear, f = h W + b, followed by
 
 - one output unit:  p(y = 1 | x) = sigmoid(f), loss binary cross-entropy;
-- k ≥ 2 units:      p(y | x) = softmax(f),      loss cross-entropy.
+- k ≥ 2 units:      p(y | x) = softmax(f),      loss cross-entropy;
+- ``output="linear"``, one unit: f itself is the prediction (regression), loss (f − y)².
 
-Both losses are computed from the scores f (never from p), so no learning rate makes them NaN;
-and both have the same gradient at the scores, (p − Y) / n, which is where backpropagation starts.
+The losses are computed from the scores f (never from p), so no learning rate makes them NaN.
+Their gradient at the scores is where backpropagation starts: (p − Y) / n for both
+cross-entropies, 2 (f − y) / n for the squared loss.
 """
 
 from __future__ import annotations
@@ -15,21 +17,33 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from engine.activations import HIDDEN_ACTIVATIONS, sigmoid, softmax
+from engine.activations import ACTIVATIONS, get_activation, sigmoid, softmax
+from engine.files import load_json
+from engine.layers import dense_backward, dense_forward
 from engine.mlp_fused import FusedSGD
+from engine.training import (
+    Divergence,
+    History,
+    MinibatchTrainer,
+    check_learning_rate,
+    epoch_order,
+)
 
 Array = NDArray[np.float64]
 Params = list[tuple[Array, Array]]
+OUTPUTS = ("auto", "linear")
 
 MAX_HIDDEN_LAYERS = 6
 MAX_UNITS = 64
 MAX_OUTPUTS = 10
+MAX_FILE_BYTES = 2_000_000  # the largest playground net's weights are about 0.4 MB of JSON
 
 
 def _check_sizes(layer_sizes: Sequence[int]) -> list[int]:
@@ -54,10 +68,7 @@ def init_params(layer_sizes: Sequence[int], *, activation: str = "relu", seed: i
     from layer to layer, so deep stacks start out neither silent nor saturated.
     """
     sizes = _check_sizes(layer_sizes)
-    if activation not in HIDDEN_ACTIVATIONS:
-        raise ValueError(
-            f"Unknown activation {activation!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}."
-        )
+    get_activation(activation)  # a readable error for an unknown name
     rng = np.random.default_rng(seed)
     params: Params = []
     for fan_in, fan_out in itertools.pairwise(sizes):
@@ -69,16 +80,6 @@ def init_params(layer_sizes: Sequence[int], *, activation: str = "relu", seed: i
     return params
 
 
-def _check_lr(lr: object) -> float:
-    try:
-        value = float(lr)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError("The learning rate must be a positive number.")
-    return value
-
-
 class MLP:
     """A fully connected network, e.g. ``MLP([2, 8, 8, 3], activation="tanh", seed=1)``.
 
@@ -86,14 +87,31 @@ class MLP:
     ----------
     layer_sizes : [d, m_1, ..., m_L, k]: inputs, hidden widths, outputs (k = 1: sigmoid and
         binary cross-entropy; k ≥ 2: softmax and cross-entropy).
-    activation : hidden activation, "relu", "sigmoid" or "tanh".
+    activation : hidden activation, a name of ``engine.activations.ACTIVATIONS``: "relu",
+        "sigmoid" or "tanh".
     seed : seed of the initial weights; the same seed gives the same network.
+    output : "auto" (classification, as above) or "linear": regression, one output unit whose
+        score f is the prediction, trained on the squared loss (f − y)².
     """
 
-    def __init__(self, layer_sizes: Sequence[int], *, activation: str = "relu", seed: int = 0):
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        *,
+        activation: str = "relu",
+        seed: int = 0,
+        output: str = "auto",
+    ):
         self.layer_sizes = _check_sizes(layer_sizes)
+        if output not in OUTPUTS:
+            raise ValueError(f"Unknown output {output!r}; choose one of: {', '.join(OUTPUTS)}.")
+        if output == "linear" and self.layer_sizes[-1] != 1:
+            raise ValueError(
+                "A regression network has one output unit, the predicted value: e.g. [1, 8, 1]."
+            )
         self.activation = activation
         self.seed = seed
+        self.output = output
         self.params: Params = init_params(self.layer_sizes, activation=activation, seed=seed)
 
     # -------------------------------------------------------------------- properties
@@ -103,7 +121,17 @@ class MLP:
         return self.layer_sizes[-1]
 
     @property
+    def output_unit(self) -> str:
+        """What the scores f become: "sigmoid", "softmax" or "linear" (f itself)."""
+        if self.output == "linear":
+            return "linear"
+        return "sigmoid" if self.n_outputs == 1 else "softmax"
+
+    @property
     def n_classes(self) -> int:
+        """Classes told apart (2 for one sigmoid unit); 0 for a regression."""
+        if self.output == "linear":
+            return 0
         return 2 if self.n_outputs == 1 else self.n_outputs
 
     @property
@@ -115,6 +143,7 @@ class MLP:
         other.layer_sizes = list(self.layer_sizes)
         other.activation = self.activation
         other.seed = self.seed
+        other.output = self.output
         other.params = [(W.copy(), b.copy()) for W, b in self.params]
         return other
 
@@ -131,12 +160,21 @@ class MLP:
             raise ValueError("Every input must be a finite number (no NaN or infinity).")
         return X_arr
 
-    def _check_y(self, y: ArrayLike, n: int) -> NDArray[np.int64]:
+    def _check_y(self, y: ArrayLike, n: int) -> NDArray[np.int64] | Array:
+        """Labels 0..k−1 as int64, or for a regression finite target values as float64."""
         y_arr = np.asarray(y)
         if y_arr.shape != (n,):
             raise ValueError(
                 f"There must be one label per point: {n} points, labels of shape {y_arr.shape}."
             )
+        if self.output == "linear":
+            try:
+                targets = y_arr.astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValueError("Every target value must be a number.") from None
+            if not np.all(np.isfinite(targets)):
+                raise ValueError("Every target value must be a finite number.")
+            return targets
         if y_arr.size and not np.all(np.equal(np.mod(y_arr, 1), 0)):
             raise ValueError("Labels must be whole numbers 0, 1, ….")
         labels = y_arr.astype(np.int64)
@@ -149,20 +187,14 @@ class MLP:
 
     # -------------------------------------------------------------------- forward
 
-    def _hidden(self, z: Array) -> Array:
-        if self.activation == "relu":
-            return np.maximum(z, 0.0)
-        if self.activation == "tanh":
-            return np.tanh(z)
-        return np.asarray(sigmoid(z))
-
     def _forward(self, X: Array) -> tuple[list[Array], Array]:
-        """Inputs of every layer (X, h_1, ..., h_L) and the output scores f."""
+        """Inputs of every layer (X, h_1, ..., h_L) and the output scores f, (n, k)."""
+        act = ACTIVATIONS[self.activation]
         hs = [X]
         for W, b in self.params[:-1]:
-            hs.append(self._hidden(hs[-1] @ W + b))
+            hs.append(act(dense_forward(hs[-1], W, b)))
         W, b = self.params[-1]
-        return hs, hs[-1] @ W + b
+        return hs, dense_forward(hs[-1], W, b)
 
     def logits(self, X: ArrayLike) -> Array:
         """Output scores f before sigmoid / softmax: (n,) for one output unit, else (n, k)."""
@@ -174,23 +206,92 @@ class MLP:
         hs, _ = self._forward(self._check_X(X))
         return hs[1:]
 
+    def output_contributions(self, X: ArrayLike) -> Array:
+        """What each unit of the last hidden layer adds to the one output score.
+
+        Returns
+        -------
+        (n, m_L): h_L[:, j] · W_out[j], so that each row plus the output bias b_out sums to the
+        score f (the prediction of a regression).
+        """
+        if self.n_outputs != 1 or len(self.layer_sizes) < 3:
+            raise ValueError("Contributions need one output unit and at least one hidden layer.")
+        hs, _ = self._forward(self._check_X(X))
+        return hs[-1] * self.params[-1][0][:, 0]
+
     def forward(self, X: ArrayLike) -> Array:
-        """Probabilities: (n,) = p(y = 1 | x) for one output unit, (n, k) rows for softmax."""
+        """Probabilities: (n,) = p(y = 1 | x) for one output unit, (n, k) rows for softmax;
+        for a regression the predicted values f, (n,)."""
         f = self.logits(X)
+        if self.output_unit == "linear":
+            return f
         return np.asarray(sigmoid(f)) if self.n_outputs == 1 else softmax(f)
 
-    def predict(self, X: ArrayLike) -> NDArray[np.int64]:
-        """The most probable class per point, (n,)."""
+    def predict(self, X: ArrayLike) -> NDArray[np.int64] | Array:
+        """The most probable class per point, (n,); for a regression the values f, (n,)."""
         f = self.logits(X)
+        if self.output_unit == "linear":
+            return f
         if self.n_outputs == 1:
             return (f > 0).astype(np.int64)
         return np.argmax(f, axis=1).astype(np.int64)
 
+    def predict_proba(self, X: ArrayLike, *, dtype: type = np.float64) -> NDArray:
+        """(n, k) class probabilities, (1 − p, p) for one sigmoid unit (scikit-learn's layout).
+
+        ``dtype=np.float32`` is the boundary pictures' path: a 100 × 100 grid through a
+        2-32-32-32-3 net is a million activations, which NumPy's vectorised float32 tanh and exp
+        compute several times faster than float64, and a relative error near 1e-7 is far below
+        the 1/255 step of a pixel's colour. Where float32 overflows (a deep ReLU net with huge
+        weights), the float64 pass is used and its result converted.
+        """
+        if self.output_unit == "linear":
+            raise ValueError("A regression network predicts values, not class probabilities.")
+        if dtype == np.float32:
+            X32 = np.asarray(X, dtype=np.float32)
+            if X32.ndim != 2 or X32.shape[1] != self.layer_sizes[0]:
+                raise ValueError(
+                    f"Inputs must be a table of shape (n, {self.layer_sizes[0]}); got {X32.shape}."
+                )
+            with np.errstate(all="ignore"):  # an overflow is caught and answered in float64
+                probs = self._probabilities_float32(X32)
+            if probs is not None:
+                return probs
+        p = self.forward(X)
+        return (np.column_stack([1.0 - p, p]) if p.ndim == 1 else p).astype(dtype)
+
+    def _probabilities_float32(self, X: NDArray[np.float32]) -> NDArray[np.float32] | None:
+        """The forward pass in float32; None if a score overflowed (then the picture would lie)."""
+        act = ACTIVATIONS[self.activation]
+        h = X
+        for W, b in self.params[:-1]:
+            z = h @ W.astype(np.float32)
+            z += b.astype(np.float32)
+            if not np.isfinite(z).all():
+                return None
+            h = act.apply(z, z)
+        W, b = self.params[-1]
+        f = h @ W.astype(np.float32)
+        f += b.astype(np.float32)
+        if not np.isfinite(f).all():
+            return None
+        if f.shape[1] == 1:
+            p = ACTIVATIONS["sigmoid"].apply(f[:, 0], f[:, 0])
+            return np.column_stack([np.float32(1) - p, p])
+        f -= f.max(axis=1, keepdims=True)
+        np.exp(f, out=f)
+        f /= f.sum(axis=1, keepdims=True)
+        return f
+
     # -------------------------------------------------------------------- loss and gradients
 
-    def _loss_and_delta(self, f: Array, y: NDArray[np.int64]) -> tuple[float, Array]:
-        """Mean loss from the scores, and its gradient at the scores, (p − Y) / n."""
+    def _loss_and_delta(self, f: Array, y: NDArray) -> tuple[float, Array]:
+        """Mean loss from the scores, and its gradient at the scores: (p − Y) / n, or
+        2 (f − y) / n for the squared loss of a regression."""
         n = f.shape[0]
+        if self.output == "linear":
+            residual = f[:, 0] - y
+            return float(np.mean(residual * residual)), (2.0 * residual / n)[:, None]
         if self.n_outputs == 1:
             s = f[:, 0]
             # BCE from logits, max(f, 0) − y f + log(1 + e^(−|f|)), and σ(f) from the same
@@ -212,25 +313,19 @@ class MLP:
 
     def _backward(self, hs: list[Array], delta: Array) -> Params:
         """Backpropagation: from dL/df = delta down to every (dW, db)."""
+        act = ACTIVATIONS[self.activation]
         grads: Params = []
         for i in range(len(self.params) - 1, -1, -1):
-            h = hs[i]
-            grads.append((h.T @ delta, delta.sum(axis=0)))
-            if i == 0:
-                break
-            delta = delta @ self.params[i][0].T
-            # Local derivative of the hidden activation, from its output h = σ(z).
-            if self.activation == "relu":
-                delta = delta * (h > 0)
-            elif self.activation == "tanh":
-                delta = delta * (1.0 - h * h)
-            else:
-                delta = delta * (h * (1.0 - h))
+            dW, db, dh = dense_backward(hs[i], self.params[i][0], delta)
+            grads.append((dW, db))
+            if i:  # through the hidden activation: σ'(z), from its output h = σ(z)
+                delta = dh * act.derivative_from_output(hs[i])
         grads.reverse()
         return grads
 
     def loss(self, X: ArrayLike, y: ArrayLike) -> float:
-        """Mean cross-entropy (binary for one output unit) over the points."""
+        """Mean cross-entropy (binary for one output unit) over the points; the mean squared
+        error (f − y)² for a regression."""
         X_arr = self._check_X(X)
         y_arr = self._check_y(y, X_arr.shape[0])
         _, f = self._forward(X_arr)
@@ -244,7 +339,7 @@ class MLP:
         _, delta = self._loss_and_delta(f, y_arr)
         return self._backward(hs, delta)
 
-    def _step(self, X: Array, y: NDArray[np.int64], lr: float) -> float:
+    def _step(self, X: Array, y: NDArray, lr: float) -> float:
         """One SGD step without input checks (the trainer checks once, then loops)."""
         hs, f = self._forward(X)
         loss, delta = self._loss_and_delta(f, y)
@@ -255,7 +350,7 @@ class MLP:
 
     def step(self, X: ArrayLike, y: ArrayLike, lr: float) -> float:
         """One step of SGD on this batch: w ← w − lr · ∇L. Returns the batch loss before it."""
-        lr = _check_lr(lr)
+        lr = check_learning_rate(lr)
         X_arr = self._check_X(X)
         return self._step(X_arr, self._check_y(y, X_arr.shape[0]), lr)
 
@@ -265,6 +360,7 @@ class MLP:
         return {
             "layer_sizes": self.layer_sizes,
             "activation": self.activation,
+            "output": self.output,
             "params": [{"W": W.tolist(), "b": b.tolist()} for W, b in self.params],
         }
 
@@ -290,7 +386,10 @@ class MLP:
                 f"The playground takes at most {MAX_UNITS} units per hidden layer and "
                 f"{MAX_OUTPUTS} outputs."
             )
-        model = cls(sizes, activation=str(data["activation"]))
+        output = data.get("output", "auto")  # files from before regression have none
+        if output not in OUTPUTS:
+            raise ValueError(f"output must be one of: {', '.join(OUTPUTS)}.")
+        model = cls(sizes, activation=str(data["activation"]), output=output)
         raw = data["params"]
         if not isinstance(raw, list) or len(raw) != len(model.params):
             raise ValueError(
@@ -319,39 +418,17 @@ class MLP:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> MLP:
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"This is not valid JSON ({exc}).") from None
-        return cls.from_dict(data)
+        return cls.from_dict(load_json(text, max_bytes=MAX_FILE_BYTES))
 
 
 # ----------------------------------------------------------------------------- training
-
-
-@dataclass
-class History:
-    """Curves recorded during training, one entry per recorded point."""
-
-    iteration: list[int] = field(default_factory=list)
-    epoch: list[float] = field(default_factory=list)
-    train_loss: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    train_acc: list[float] = field(default_factory=list)
-    test_acc: list[float] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Divergence:
-    iteration: int
-    reason: str
 
 
 EXPLOSION_FACTOR = 10.0  # a loss 10× the starting loss (and above 5 nats) means it blew up
 WEIGHT_LIMIT = 1e6
 
 
-class Trainer:
+class Trainer(MinibatchTrainer):
     """Minibatch SGD over a training set, with test curves and a divergence watchdog.
 
     An epoch visits every training point once, in batches of ``batch_size`` drawn from a fresh
@@ -363,6 +440,8 @@ class Trainer:
     model : the network, trained in place.
     X_train : (n, d), y_train : (n,). X_test : (m, d), y_test : (m,) (m may be 0).
     """
+
+    steps_per_clock_check = 256
 
     def __init__(
         self,
@@ -376,52 +455,55 @@ class Trainer:
         batch_size: int = 10,
         shuffle_seed: int = 0,
     ):
-        lr = _check_lr(lr)
+        lr = check_learning_rate(lr)
         if int(batch_size) < 1:
             raise ValueError("The batch size must be at least 1.")
         self.model = model
-        self.X = model._check_X(X_train)
-        self.y = model._check_y(y_train, self.X.shape[0])
+        self.X_train = model._check_X(X_train)
+        self.y_train = model._check_y(y_train, self.X_train.shape[0])
         if X_test is None or len(X_test) == 0:
-            d = model.layer_sizes[0]
-            self.X_test = np.zeros((0, d))
-            self.y_test = np.zeros(0, dtype=np.int64)
+            self.X_test = np.zeros((0, model.layer_sizes[0]))
+            self.y_test = model._check_y(np.zeros(0, dtype=np.int64), 0)
         else:
             self.X_test = model._check_X(X_test)
             self.y_test = model._check_y(y_test, self.X_test.shape[0])
         self.lr = float(lr)
-        self.batch_size = min(int(batch_size), self.X.shape[0])
+        self.batch_size = min(int(batch_size), self.X_train.shape[0])
         self.shuffle_seed = shuffle_seed
         self.iteration = 0
+        self.seconds = 0.0
         self.history = History()
         self.divergence: Divergence | None = None
-        self._order = np.arange(self.X.shape[0])
+        self._order = np.arange(self.X_train.shape[0])
         self._order_epoch = -1
         self._fused: FusedSGD | None = None
-        self.start_loss = model.loss(self.X, self.y)
+        self.start_loss = model.loss(self.X_train, self.y_train)
         self.record()
 
     def __getstate__(self) -> dict:
-        # The fused loop's step functions close over its own buffers and weights: a copy (or a
-        # pickle) must build its own, or two trainers would share one set of weights.
+        # The fused loop's step functions close over its own buffers: a copy (or a pickle) must
+        # build its own, or two trainers would share them.
         state = self.__dict__.copy()
         state["_fused"] = None
         return state
-
-    @property
-    def batches_per_epoch(self) -> int:
-        return -(-self.X.shape[0] // self.batch_size)
 
     @property
     def epoch(self) -> int:
         """Completed epochs."""
         return self.iteration // self.batches_per_epoch
 
+    @property
+    def progress(self) -> float:
+        """Epochs done, with the current epoch's fraction."""
+        return self.iteration / self.batches_per_epoch
+
+    def _steps_to_epoch(self, epoch: int) -> int:
+        return epoch * self.batches_per_epoch - self.iteration
+
     def _epoch_order(self, epoch: int) -> NDArray[np.int64]:
         """The permutation of the training points that epoch ``epoch`` visits."""
         if epoch != self._order_epoch:
-            rng = np.random.default_rng([self.shuffle_seed, epoch])
-            self._order = rng.permutation(self.X.shape[0])
+            self._order = epoch_order(self.shuffle_seed, epoch, self.X_train.shape[0])
             self._order_epoch = epoch
         return self._order
 
@@ -430,31 +512,21 @@ class Trainer:
         epoch, k = divmod(iteration, self.batches_per_epoch)
         return self._epoch_order(epoch)[k * self.batch_size : (k + 1) * self.batch_size]
 
-    def _metrics(self, X: Array, y: NDArray[np.int64]) -> tuple[float, float]:
-        """Mean loss and accuracy from one forward pass."""
+    def evaluate(self, X: Array, y: NDArray) -> tuple[float, float]:
+        """(mean loss, accuracy) on a data set from one forward pass; NaN for an empty set, and
+        an accuracy of NaN for a regression."""
+        if len(X) == 0:
+            return math.nan, math.nan
         _, f = self.model._forward(X)
         loss, _ = self.model._loss_and_delta(f, y)
+        if self.model.output_unit == "linear":
+            return loss, math.nan
         predicted = (f[:, 0] > 0) if f.shape[1] == 1 else np.argmax(f, axis=1)
         return loss, float(np.mean(predicted == y))
 
-    def evaluate(self) -> tuple[float, float, float, float]:
-        """(train loss, train accuracy, test loss, test accuracy); NaN without a test set."""
-        train_loss, train_acc = self._metrics(self.X, self.y)
-        if len(self.X_test):
-            test_loss, test_acc = self._metrics(self.X_test, self.y_test)
-        else:
-            test_loss = test_acc = float("nan")
-        return train_loss, train_acc, test_loss, test_acc
-
     def record(self) -> None:
-        train_loss, train_acc, test_loss, test_acc = self.evaluate()
-        h = self.history
-        h.iteration.append(self.iteration)
-        h.epoch.append(self.iteration / self.batches_per_epoch)
-        h.train_loss.append(train_loss)
-        h.train_acc.append(train_acc)
-        h.test_loss.append(test_loss)
-        h.test_acc.append(test_acc)
+        """Add the current state to the history: losses and accuracies on both sets."""
+        self._record(*self.evaluate(self.X_train, self.y_train))
 
     def _weights_problem(self) -> str | None:
         for W, b in self.model.params:
@@ -469,21 +541,27 @@ class Trainer:
         """A batch loss above this counts as an explosion."""
         return max(EXPLOSION_FACTOR * self.start_loss, 5.0)
 
-    def run(self, n_steps: int, *, record: bool = True) -> int:
-        """Take up to ``n_steps`` SGD steps; returns how many were kept.
+    def _fused_loop(self) -> FusedSGD:
+        model = self.model
+        key = (tuple(model.layer_sizes), model.activation, model.output_unit)
+        if self._fused is None or self._fused_key != key:
+            self._fused = FusedSGD(*key, self.X_train, self.y_train)
+            self._fused_key = key
+        return self._fused
+
+    def _train(self, n_steps: int) -> int:
+        """Take ``n_steps`` SGD steps through the fused loop, then record.
 
         The watchdog checks every batch loss and, after the steps, the weights: if training
-        diverged, the weights go back to those before this run (the last healthy ones),
+        diverged, the weights go back to those before these steps (the last healthy ones),
         ``divergence`` says when and why, and 0 is returned.
         """
-        if self.divergence is not None or n_steps <= 0:
-            return 0
+        t0 = time.perf_counter()
         saved = [(W.copy(), b.copy()) for W, b in self.model.params]
         start = self.iteration
-        if self._fused is None or self._fused.model is not self.model:
-            self._fused = FusedSGD(self.model, self.X, self.y)
         with np.errstate(all="ignore"):  # overflow is caught by the watchdog, not printed
-            done, bad_loss = self._fused.run(
+            done, bad_loss = self._fused_loop().run(
+                self.model.params,
                 start,
                 n_steps,
                 lr=self.lr,
@@ -505,38 +583,12 @@ class Trainer:
             self.divergence = Divergence(iteration=start + done + 1, reason=reason)
             return 0
         self.iteration = start + n_steps
-        if record:
-            self.record()
+        self.seconds += time.perf_counter() - t0
+        self.record()
         return n_steps
 
-    def run_epochs(self, n_epochs: int = 1) -> int:
-        """Run to the end of the current epoch, then ``n_epochs − 1`` more."""
-        target = (self.epoch + n_epochs) * self.batches_per_epoch
-        return self.run(target - self.iteration)
 
-
-# ----------------------------------------------------------------------------- data and views
-
-
-def train_test_split(
-    X: ArrayLike, y: ArrayLike, *, test_fraction: float = 0.0, seed: int = 0
-) -> tuple[Array, NDArray[np.int64], Array, NDArray[np.int64]]:
-    """Shuffle the points with ``default_rng(seed)`` and hold out a fraction as the test set.
-
-    Returns
-    -------
-    X_train (n − m, d), y_train (n − m,), X_test (m, d), y_test (m,), with m = round(f · n),
-    at most n − 1 so that something is left to train on.
-    """
-    X_arr = np.asarray(X, dtype=np.float64)
-    y_arr = np.asarray(y).astype(np.int64)
-    if not 0.0 <= test_fraction < 1.0:
-        raise ValueError("The test fraction must be at least 0 and below 1.")
-    n = X_arr.shape[0]
-    m = min(round(test_fraction * n), n - 1)
-    order = np.random.default_rng(seed).permutation(n)
-    test, train = order[:m], order[m:]
-    return X_arr[train], y_arr[train], X_arr[test], y_arr[test]
+# ----------------------------------------------------------------------------- views
 
 
 def grid_points(bounds: tuple[float, float, float, float], resolution: int) -> Array:
@@ -555,63 +607,6 @@ def grid_points(bounds: tuple[float, float, float, float], resolution: int) -> A
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def class_probabilities(model: MLP, X: ArrayLike) -> NDArray[np.float32]:
-    """(n, k) class probabilities for drawing, (1 − p, p) for one sigmoid unit, in float32.
-
-    Single precision because this is what the boundary pictures are made of: a 100 × 100 grid
-    through a 2-32-32-32-3 net is a million activations, which NumPy's vectorised float32
-    tanh and exp compute several times faster than float64, and a relative error near 1e-7 is
-    far below the 1/255 step of a pixel's colour. Training and the reported losses stay float64.
-    Where float32 overflows (a deep ReLU net with huge weights), the float64 forward is used.
-    """
-    X32 = np.asarray(X, dtype=np.float32)
-    if X32.ndim != 2 or X32.shape[1] != model.layer_sizes[0]:
-        raise ValueError(
-            f"Inputs must be a table of shape (n, {model.layer_sizes[0]}); got {X32.shape}."
-        )
-    with np.errstate(all="ignore"):  # an overflow is caught and answered in float64
-        probs = _probabilities_float32(model, X32)
-    if probs is not None:
-        return probs
-    p = model.forward(X)
-    return (np.column_stack([1.0 - p, p]) if p.ndim == 1 else p).astype(np.float32)
-
-
-def _probabilities_float32(model: MLP, X: NDArray[np.float32]) -> NDArray[np.float32] | None:
-    """The forward pass in float32; None if a score overflowed (then the picture would lie)."""
-    h = X
-    for W, b in model.params[:-1]:
-        z = h @ W.astype(np.float32)
-        z += b.astype(np.float32)
-        if not np.isfinite(z).all():
-            return None
-        if model.activation == "relu":
-            h = np.maximum(z, np.float32(0), out=z)
-        elif model.activation == "tanh":
-            h = np.tanh(z, out=z)
-        else:  # σ(z) = (1 + tanh(z / 2)) / 2, no exponential to overflow
-            z *= np.float32(0.5)
-            np.tanh(z, out=z)
-            z *= np.float32(0.5)
-            h = np.add(z, np.float32(0.5), out=z)
-    W, b = model.params[-1]
-    f = h @ W.astype(np.float32)
-    f += b.astype(np.float32)
-    if not np.isfinite(f).all():
-        return None
-    if f.shape[1] == 1:
-        p = f[:, 0]
-        p *= np.float32(0.5)
-        np.tanh(p, out=p)
-        p *= np.float32(0.5)
-        p += np.float32(0.5)
-        return np.column_stack([np.float32(1) - p, p])
-    f -= f.max(axis=1, keepdims=True)
-    np.exp(f, out=f)
-    f /= f.sum(axis=1, keepdims=True)
-    return f
-
-
 @dataclass(frozen=True)
 class Frame:
     """The state after some training: counters, metrics and the boundary over a grid."""
@@ -619,9 +614,9 @@ class Frame:
     iteration: int
     epoch: int
     train_loss: float
-    train_acc: float
+    train_accuracy: float
     test_loss: float
-    test_acc: float
+    test_accuracy: float
     probs: NDArray[np.float32]  # (resolution², k) class probabilities over the grid, for drawing
 
 
@@ -631,10 +626,10 @@ def frame_of(trainer: Trainer, grid: Array) -> Frame:
         iteration=trainer.iteration,
         epoch=trainer.epoch,
         train_loss=h.train_loss[-1],
-        train_acc=h.train_acc[-1],
+        train_accuracy=h.train_accuracy[-1],
         test_loss=h.test_loss[-1],
-        test_acc=h.test_acc[-1],
-        probs=class_probabilities(trainer.model, grid),
+        test_accuracy=h.test_accuracy[-1],
+        probs=trainer.model.predict_proba(grid, dtype=np.float32),
     )
 
 

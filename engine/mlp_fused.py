@@ -19,36 +19,50 @@ cheap each one is, set the speed. This module
 
 The numbers are those of ``MLP._step`` up to rounding (tests/engine/test_mlp.py compares them
 step by step); the losses come from the scores as there, so nothing overflows.
+
+It knows nothing of the ``MLP`` class: it takes the layer sizes, the activation, the output unit
+and, on every run, the list of (W, b) to read and write.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:  # engine.mlp imports this module
-    from engine.mlp import MLP
+from engine.activations import get_activation
 
 Array = NDArray[np.float64]
+Params = list[tuple[Array, Array]]
 Step = Callable[[Array, Array, float, float], float]
+OUTPUTS = ("sigmoid", "softmax", "linear")
 
 
 class FusedSGD:
-    """Runs SGD steps on ``model`` over the training set (X, y), batches from an epoch order.
+    """Runs SGD steps of a network over the training set (X, y), batches from an epoch order.
 
-    ``run`` copies the model's weights in, steps, and writes them back into the same arrays of
-    ``model.params``: between runs the model is the single source of truth, so anything may
-    replace or edit its weights (import, roll-back) and the next run starts from them.
+    Parameters
+    ----------
+    layer_sizes : [d, m_1, ..., m_L, k]. activation : a name of ``engine.activations.ACTIVATIONS``.
+    output : "sigmoid" (k = 1, binary cross-entropy), "softmax" (k ≥ 2, cross-entropy) or
+        "linear" (k = 1, squared loss).
+    X : (n, d) training inputs. y : (n,) labels 0..k−1, or target values for "linear".
+
+    ``run`` copies the weights in from the list of (W, b) it is given, steps, and writes them
+    back into the same arrays: between runs that list is the single source of truth, so anything
+    may replace or edit the weights (import, roll-back) and the next run starts from them.
     """
 
-    def __init__(self, model: MLP, X: Array, y: NDArray[np.int64]):
-        sizes = model.layer_sizes
-        self.model = model
-        self.activation = model.activation
+    def __init__(
+        self, layer_sizes: Sequence[int], activation: str, output: str, X: Array, y: Array
+    ):
+        sizes = list(layer_sizes)
+        if output not in OUTPUTS:
+            raise ValueError(f"Unknown output {output!r}; choose one of: {', '.join(OUTPUTS)}.")
+        self.activation = get_activation(activation)
+        self.output = output
         self.sizes = sizes
         self.n = X.shape[0]
         shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in itertools.pairwise(sizes)]
@@ -63,8 +77,8 @@ class FusedSGD:
             offset += a * b
         self.X1 = np.column_stack([X, np.ones(self.n)])  # a sample per row, ones column last
         k = sizes[-1]
-        # Targets a column per sample: (n,) labels 0/1, or (k, n) one-hot.
-        self.targets = y.astype(np.float64) if k == 1 else np.eye(k)[y].T.copy()
+        # Targets a column per sample: (n,) labels 0/1 or values, or (k, n) one-hot.
+        self.targets = y.astype(np.float64) if output != "softmax" else np.eye(k)[y].T.copy()
         self._epoch = -1
         self._X1_epoch = self.X1
         self._targets_epoch = self.targets
@@ -72,13 +86,13 @@ class FusedSGD:
 
     # ------------------------------------------------------------------ weights in and out
 
-    def load(self) -> None:
-        for w, (W, b) in zip(self.weights, self.model.params, strict=True):
+    def load(self, params: Params) -> None:
+        for w, (W, b) in zip(self.weights, params, strict=True):
             w[:-1] = W
             w[-1] = b
 
-    def store(self) -> None:
-        for w, (W, b) in zip(self.weights, self.model.params, strict=True):
+    def store(self, params: Params) -> None:
+        for w, (W, b) in zip(self.weights, params, strict=True):
             W[...] = w[:-1]
             b[...] = w[-1]
 
@@ -97,8 +111,8 @@ class FusedSGD:
             self.sizes, self.weights, self.grads, self.theta, self.grad
         )  # fmt: skip
         L = len(weights)
-        act, local_derivative = _ACTIVATIONS[self.activation]
-        is_tanh = self.activation == "tanh"
+        act, local_derivative = self.activation.apply, self.activation.derivative
+        is_tanh = self.activation.name == "tanh"
         # Features × batch: [h; 1] of every hidden layer, the pre-activations z and dL/dz.
         hidden = [np.ones((w + 1, m)) for w in sizes[1:-1]]
         scores = [np.empty((w, m)) for w in sizes[1:]]
@@ -123,8 +137,8 @@ class FusedSGD:
             for i in range(L - 1, 0, -1)
         ]
         first_delta_t, first_grad = deltas[0].T, grads[0]
-        binary = sizes[-1] == 1
-        if binary:
+        binary, linear = self.output == "sigmoid", self.output == "linear"
+        if binary or linear:
             s, delta_out = f.reshape(m), deltas[-1].reshape(m)
             softplus, p = np.empty(m), np.empty(m)
         else:
@@ -143,13 +157,18 @@ class FusedSGD:
                 dot(last_Wt, last_in, f)
             else:
                 dot(first_Wt, x_t, f)
-            # Loss from the scores, and δ = p − Y at the scores (the 1/m goes into the step).
+            # Loss from the scores, and δ = p − Y at the scores (2(f − y) for the squared loss);
+            # the 1/m goes into the step.
             if binary:
                 logaddexp(0.0, s, softplus)  # softplus(s) = log(1 + e^s), no overflow
                 loss = (add_reduce(softplus) - dot(s, targets)) / m  # BCE = softplus(s) − y s
                 subtract(s, softplus, p)
                 exp(p, p)  # σ(s) = e^(s − softplus(s)): the exponent is ≤ 0
                 subtract(p, targets, delta_out)
+            elif linear:
+                subtract(s, targets, delta_out)  # f − y
+                loss = dot(delta_out, delta_out) / m  # the mean of (f − y)²
+                multiply(delta_out, 2.0, delta_out)  # ∂(f − y)²/∂f = 2(f − y)
             else:
                 np.maximum.reduce(f, 0, None, col_max, True)
                 subtract(f, col_max, f)  # shifted scores: every exponent ≤ 0
@@ -182,6 +201,7 @@ class FusedSGD:
 
     def run(
         self,
+        params: Params,
         first: int,
         n_steps: int,
         *,
@@ -198,9 +218,10 @@ class FusedSGD:
 
         Returns
         -------
-        (iterations done, the offending loss or None); the weights are written back either way.
+        (iterations done, the offending loss or None); the weights are written back into
+        ``params`` either way.
         """
-        self.load()
+        self.load(params)
         n = self.n
         per_epoch = -(-n // batch_size)
         steps = self._steps
@@ -220,7 +241,7 @@ class FusedSGD:
             if k == per_epoch:
                 epoch, k = epoch + 1, 0
                 inputs, targets = self._epoch_data(epoch, order_of)
-        self.store()
+        self.store(params)
         return done, bad
 
     def _compiled(self, m: int) -> Step:
@@ -237,37 +258,3 @@ class FusedSGD:
             self._targets_epoch = self.targets[..., order]
             self._epoch = epoch
         return self._X1_epoch, self._targets_epoch
-
-
-def _tanh_derivative(h: Array, out: Array) -> None:
-    np.multiply(h, h, out)
-    np.subtract(1.0, out, out)  # 1 − tanh² z
-
-
-def _relu(z: Array, out: Array) -> None:
-    np.maximum(z, 0.0, out=out)
-
-
-def _relu_derivative(h: Array, out: Array) -> None:
-    np.greater(h, 0.0, out)  # 1 where the unit is on
-
-
-def _sigmoid(z: Array, out: Array) -> None:
-    # σ(z) = (1 + tanh(z / 2)) / 2: no exponential to overflow.
-    np.multiply(z, 0.5, out)
-    np.tanh(out, out)
-    np.multiply(out, 0.5, out)
-    np.add(out, 0.5, out)
-
-
-def _sigmoid_derivative(h: Array, out: Array) -> None:
-    np.subtract(1.0, h, out)
-    np.multiply(out, h, out)  # σ (1 − σ)
-
-
-# activation(z, out) and its derivative from the activation's output, (h, out)
-_ACTIVATIONS = {
-    "tanh": (np.tanh, _tanh_derivative),
-    "relu": (_relu, _relu_derivative),
-    "sigmoid": (_sigmoid, _sigmoid_derivative),
-}

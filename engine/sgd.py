@@ -336,24 +336,15 @@ def _single_sample_epoch(X: Array, y: Array, w: Array, lr: float) -> list[tuple[
 
 
 def compare(
-    X: ArrayLike,
-    y: ArrayLike,
-    w0: ArrayLike,
-    *,
-    lr: float,
-    batch_size: int,
-    epochs: int,
-    seed: int = 0,
-    sampling: str = "partition",
+    X: ArrayLike, y: ArrayLike, w0: ArrayLike, *, batch_size: int, **settings
 ) -> dict[str, Trajectory]:
     """Full-batch GD, minibatch SGD (batch ``batch_size``) and single-sample SGD from the same w0,
-    the same learning rate and the same number of epochs. Keys: METHODS."""
+    with the same other settings of ``run`` (lr, epochs, seed, sampling). Keys: METHODS."""
     n = len(np.asarray(y))
-    kwargs = {"lr": lr, "epochs": epochs, "seed": seed, "sampling": sampling}
     return {
-        "gd": run(X, y, w0, batch_size=n, method="gd", **kwargs),
-        "minibatch": run(X, y, w0, batch_size=batch_size, method="minibatch", **kwargs),
-        "sgd": run(X, y, w0, batch_size=1, method="sgd", **kwargs),
+        "gd": run(X, y, w0, batch_size=n, method="gd", **settings),
+        "minibatch": run(X, y, w0, batch_size=batch_size, method="minibatch", **settings),
+        "sgd": run(X, y, w0, batch_size=1, method="sgd", **settings),
     }
 
 

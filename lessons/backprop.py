@@ -17,19 +17,18 @@ from engine.backprop import (
     LOSS_NAMES,
     LOSSES,
     MAX_LAYERS,
-    TEXT_SYMBOLS,
     BackpropExample,
     ChainResult,
     build_example,
     chain_gradients,
     chain_with,
     check_local_grads,
-    fmt,
     parse_number,
 )
 from ui import quizzes
 from ui.figures.backprop import chain_figure, graph_figure
 from ui.frame import lesson_header, quiz
+from ui.text.backprop import TEXT_SYMBOLS, edge_text, fmt, step_texts
 
 P = "backprop_"  # session-state prefix
 INPUT_KEYS = ("x1", "x2", "w1", "w2", "y")
@@ -158,10 +157,10 @@ def show_step(ex: BackpropExample, step: int) -> None:
             "is still unknown. Press **Forward step** to compute them one at a time."
         )
         return
-    s = ex.steps[step - 1]
+    s, written = ex.steps[step - 1], step_texts(ex)[step - 1]
     if s.phase == "forward":
         st.markdown(f"**Forward pass, step {step} of {n_forward}**: compute one more value.")
-        st.latex(s.formula)
+        st.latex(written.formula)
         if step == n_forward:
             st.caption(
                 "The forward pass is done. (To compute the derivative we do not actually need "
@@ -174,18 +173,18 @@ def show_step(ex: BackpropExample, step: int) -> None:
         "top (upstream) × gradient of the current operation (local)."
     )
     if s.local is None:
-        st.latex(s.formula)
+        st.latex(written.formula)
         st.caption("The loss depends on itself with slope 1: every gradient below is built on it.")
         return
-    st.latex(s.local_formula)
-    st.latex(s.formula)
+    st.latex(written.local_formula)
+    st.latex(written.formula)
     up_sym, sym = TEXT_SYMBOLS[s.upstream_node], TEXT_SYMBOLS[s.node]
     local_label = f"local ∂{up_sym}/∂{sym}"
     c1, c2, c3 = st.columns(3)
     c1.metric(f"upstream ∂ℓ/∂{up_sym}", fmt(s.upstream))
     c2.metric(local_label, fmt(s.local))
     c3.metric(f"gradient ∂ℓ/∂{sym}", fmt(s.grad))
-    st.markdown(f"`{s.text}`")
+    st.markdown(f"`{written.text}`")
 
 
 def walkthrough() -> BackpropExample | None:
@@ -207,7 +206,7 @@ def walkthrough() -> BackpropExample | None:
         step = step_controls(n_steps, ex.n_forward)
         st.plotly_chart(graph_figure(ex, step), key=P + "graph", config={"displayModeBar": False})
         show_step(ex, step)
-    done = [s.text for s in ex.steps[:step]]
+    done = [t.text for t in step_texts(ex)[:step]]
     if done:
         with st.expander("All steps so far"):
             st.markdown("\n".join(f"{i}. {t}" for i, t in enumerate(done, start=1)))
@@ -243,13 +242,13 @@ def practice(ex: BackpropExample | None) -> None:
         cols = st.columns(2)
         # In the order backpropagation needs them: from the loss back to the inputs.
         for i, edge in enumerate(sorted(ex.edges, key=lambda e: -COMPUTED.index(e.dst))):
-            text = cols[i % 2].text_input(edge.text, key=f"{P}ans_{edge.src}_{edge.dst}")
+            text = cols[i % 2].text_input(edge_text(edge), key=f"{P}ans_{edge.src}_{edge.dst}")
             if not text.strip():
                 continue
             try:
                 answers[(edge.src, edge.dst)] = parse_number(text)
             except ValueError as err:
-                problems.append(f"{edge.text}: {err}")
+                problems.append(f"{edge_text(edge)}: {err}")
         st.button(
             "Check my local gradients", key=P + "check", on_click=mark_checked, type="primary"
         )
@@ -264,7 +263,7 @@ def practice(ex: BackpropExample | None) -> None:
     st.dataframe(
         [
             {
-                "local derivative": c.edge.text,
+                "local derivative": edge_text(c.edge),
                 "your answer": fmt(c.answer),
                 "autodiff": fmt(c.edge.local),
                 "finite difference": fd_text(c.edge.local_numeric),
@@ -281,8 +280,9 @@ def practice(ex: BackpropExample | None) -> None:
         hint = HINTS.get((c.edge.src, c.edge.dst), {})
         why = hint.get(ex.loss) or hint.get(ex.activation) or "z = w₁x₁ + w₂x₂ is linear in each."
         st.error(
-            f"The node **{node}** is wrong: you have {c.edge.text} = {fmt(c.answer)}, autodiff "
-            f"gives {fmt(c.edge.local)} and finite differences {fd_text(c.edge.local_numeric)}. "
+            f"The node **{node}** is wrong: you have {edge_text(c.edge)} = {fmt(c.answer)}, "
+            f"autodiff gives {fmt(c.edge.local)} and finite differences "
+            f"{fd_text(c.edge.local_numeric)}. "
             f"Hint: {why}"
         )
     missing = len(ex.edges) - len(checks)

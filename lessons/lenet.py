@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from engine.cnn import ACTIVATIONS, POOLS, LeNet, Trainer, confusion_matrix
-from engine.digits import DigitSplit, train_test_split
+from engine.activations import ACTIVATION_LABELS, HIDDEN_ACTIVATIONS
+from engine.cnn import POOLS, LeNet, Trainer, confusion_matrix
+from engine.digits import DigitSplit, split_digits
 from ui import quizzes
 from ui.figures.lenet import (
     NO_BAR,
@@ -45,7 +46,6 @@ TICK = 0.3
 CHUNK = 0.25
 CHUNK_STEPS = 40  # and at most this many minibatches per chunk, on a fast machine too
 CHUNKS_PER_TICK = 3
-ACTIVATION_LABELS = {"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh"}
 POOL_LABELS = {"max": "max pooling", "avg": "average pooling"}
 # Where each stage of the network is shown, and how many tiles per row.
 STAGES = (("act1", 2), ("pool1", 2), ("act2", 4), ("pool2", 4))
@@ -54,8 +54,8 @@ STAGES = (("act1", 2), ("pool1", 2), ("act2", 4), ("pool2", 4))
 @st.cache_resource(show_spinner=False)
 def digits() -> DigitSplit:
     """The fixed split; shared read-only by every session."""
-    split = train_test_split(seed=SPLIT_SEED)
-    for arr in (split.x_train, split.y_train, split.x_test, split.y_test):
+    split = split_digits(seed=SPLIT_SEED)
+    for arr in (split.X_train, split.y_train, split.X_test, split.y_test):
         arr.flags.writeable = False
     return split
 
@@ -79,7 +79,7 @@ def _parse(key: str, text: str):
             value = int(text)
             top = MAX_EPOCHS if key == "epochs" else MAX_SEED
             return value if (1 if key == "epochs" else 0) <= value <= top else None
-        choices = ACTIVATIONS if key == "activation" else POOLS
+        choices = HIDDEN_ACTIVATIONS if key == "activation" else POOLS
         return text if text in choices else None
     except ValueError:
         return None
@@ -102,8 +102,8 @@ def new_trainer(s: dict) -> Trainer:
     d = digits()
     net = LeNet(activation=s["activation"], pool=s["pool"], seed=s["seed"])
     return Trainer(
-        net, d.x_train, d.y_train, d.x_test, d.y_test, lr=s["lr"], batch_size=s["batch"],
-        momentum=s["momentum"], seed=s["seed"],
+        net, d.X_train, d.y_train, d.X_test, d.y_test, lr=s["lr"], batch_size=s["batch"],
+        momentum=s["momentum"], shuffle_seed=s["seed"],
     )  # fmt: skip
 
 
@@ -140,7 +140,7 @@ def start() -> None:
     state = st.session_state
     s = settings()
     trainer: Trainer = state[P + "trainer"]
-    if trainer.diverged:
+    if trainer.divergence is not None:
         reset()
         trainer = state[P + "trainer"]
     trainer.set_hyperparameters(lr=s["lr"], batch_size=s["batch"], momentum=s["momentum"])
@@ -159,7 +159,7 @@ def pick_digit(how: str) -> None:
         rng = np.random.default_rng()
         state[P + "digit"] = int(rng.integers(1, n + 1))
         return
-    wrong = np.flatnonzero(state[P + "trainer"].net.predict(d.x_test) != d.y_test)
+    wrong = np.flatnonzero(state[P + "trainer"].model.predict(d.X_test) != d.y_test)
     if len(wrong):
         after = wrong[wrong >= state[P + "digit"]]  # digit is 1-based, so this is "next"
         state[P + "digit"] = int((after[0] if len(after) else wrong[0]) + 1)
@@ -172,7 +172,7 @@ def hyperparameter_controls(training: bool) -> None:
     """The settings; locked while training runs (Stop first)."""
     st.markdown("**Network**")
     st.selectbox(
-        "Activation", ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=P + "activation",
+        "Activation", HIDDEN_ACTIVATIONS, format_func=ACTIVATION_LABELS.get, key=P + "activation",
         on_change=on_setting_change, args=("activation",), disabled=training,
         help="After every convolution and hidden dense layer. Changing it builds a new network.",
     )  # fmt: skip
@@ -256,9 +256,9 @@ def training_panel(timer_on: bool) -> None:
     )
     if training:
         for _ in range(CHUNKS_PER_TICK):
-            trainer.run(until_epoch=target, max_steps=CHUNK_STEPS, max_seconds=CHUNK)
+            trainer.run(CHUNK_STEPS, until_epoch=target, max_seconds=CHUNK)
             bar.progress(min(trainer.progress / target, 1.0), progress_text(trainer, target, True))
-            if trainer.progress >= target or trainer.diverged:
+            if trainer.progress >= target or trainer.divergence is not None:
                 state[P + "training"] = False
                 st.rerun()  # finished: show the final state everywhere, without the timer
     show_metrics(trainer, target)
@@ -266,7 +266,7 @@ def training_panel(timer_on: bool) -> None:
 
 def show_metrics(trainer: Trainer, target: int) -> None:
     h = trainer.history
-    if trainer.diverged:
+    if trainer.divergence is not None:
         st.error(
             f"**Training diverged** in epoch {trainer.epoch + 1}: the loss blew up (above 100, "
             f"or not a number) because the learning rate η = {trainer.optimizer.lr:g} is too "
@@ -274,7 +274,7 @@ def show_metrics(trainer: Trainer, target: int) -> None:
         )
     c1, c2, c3, c4 = st.columns(4)
     acc = h.test_accuracy[-1]
-    delta = f"{(acc - h.test_accuracy[-2]) * 100:+.1f} pts" if len(h.epochs) > 1 else None
+    delta = f"{(acc - h.test_accuracy[-2]) * 100:+.1f} pts" if len(h.epoch) > 1 else None
     c1.metric("Test accuracy", f"{acc:.1%}", delta, help="On the 359 held-out test images")
     c2.metric(
         "Training loss",
@@ -285,16 +285,16 @@ def show_metrics(trainer: Trainer, target: int) -> None:
     hit = next((i for i, a in enumerate(h.test_accuracy) if a >= 0.95), None)
     c4.metric(
         "95 % reached",
-        f"epoch {h.epochs[hit]} · {h.seconds[hit]:.1f} s" if hit else "not yet",
+        f"epoch {h.epoch[hit]} · {h.seconds[hit]:.1f} s" if hit else "not yet",
         help="First epoch with at least 95 % test accuracy, and the training time until then",
     )
-    if trainer.epoch >= 3 and acc < 0.2 and not trainer.diverged:
+    if trainer.epoch >= 3 and acc < 0.2 and trainer.divergence is None:
         st.warning(
             "After several epochs the network is still at chance level (about 10 %). With a "
             "large learning rate ReLU units can die (output 0 for every image); sigmoid needs "
             "more epochs to get going. Try another learning rate, then **Reset**."
         )
-    if len(h.epochs) > 1 or h.step_loss:
+    if len(h.epoch) > 1 or h.step_loss:
         st.plotly_chart(
             curves_figure(h, target_epochs=target, batches_per_epoch=trainer.batches_per_epoch),
             key=P + "curves", config=NO_BAR,
@@ -335,9 +335,9 @@ def inside_the_network(trainer: Trainer) -> None:
         width="stretch", help="The next test image the network gets wrong",
     )  # fmt: skip
     i = state[P + "digit"] - 1
-    net = trainer.net
-    maps = {layer.name: out for layer, out in net.feature_maps(d.x_test[i])}
-    probs = net.predict_proba(d.x_test[i])[0]
+    net = trainer.model
+    maps = {layer.name: out for layer, out in net.feature_maps(d.X_test[i])}
+    probs = net.predict_proba(d.X_test[i])[0]
     act = ACTIVATION_LABELS[net.activation]
     stage_titles = {
         "act1": f"conv1 + {act}: 6 × 8 × 8",
@@ -348,7 +348,7 @@ def inside_the_network(trainer: Trainer) -> None:
     cols = st.columns([1, 1.25, 1.25, 1.25, 1.25])
     with cols[0]:
         st.markdown("**input: 1 × 8 × 8**")
-        st.plotly_chart(digit_figure(d.x_test[i, 0]), key=P + "input", config=NO_BAR)
+        st.plotly_chart(digit_figure(d.X_test[i, 0]), key=P + "input", config=NO_BAR)
     for col, (name, per_row) in zip(cols[1:], STAGES, strict=True):
         with col:
             st.markdown(f"**{stage_titles[name]}**")
@@ -390,7 +390,7 @@ def inside_the_network(trainer: Trainer) -> None:
 
 def confusion(trainer: Trainer) -> None:
     d = digits()
-    cm = confusion_matrix(d.y_test, trainer.net.predict(d.x_test))
+    cm = confusion_matrix(d.y_test, trainer.model.predict(d.X_test))
     left, right = st.columns([1.3, 1], gap="large")
     with left:
         st.plotly_chart(confusion_figure(cm), key=P + "confusion", config=NO_BAR)
@@ -411,7 +411,7 @@ def confusion(trainer: Trainer) -> None:
 
 
 def filters(trainer: Trainer) -> None:
-    w = trainer.net.params()["conv1.W"]
+    w = trainer.model.params["conv1.W"]
     left, right = st.columns([1.6, 1], gap="large")
     left.plotly_chart(filters_figure(w), key=P + "filters", config=NO_BAR)
     right.markdown(
@@ -448,7 +448,7 @@ with main:
     timer = st.session_state[P + "training"]
     st.fragment(training_panel, run_every=TICK if timer else None)(timer)
     with st.expander("The network, layer by layer"):
-        network_table(st.session_state[P + "trainer"].net)
+        network_table(st.session_state[P + "trainer"].model)
 
 current: Trainer = st.session_state[P + "trainer"]
 st.subheader("What the network learned")

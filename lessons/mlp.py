@@ -8,7 +8,13 @@ import math
 import streamlit as st
 
 from engine.activations import ACTIVATION_LABELS, HIDDEN_ACTIVATIONS
-from engine.datasets import DESCRIPTIONS, FIXED_DATASETS, make_dataset, num_classes
+from engine.datasets import (
+    DESCRIPTIONS,
+    FIXED_DATASETS,
+    make_dataset,
+    num_classes,
+    train_test_split,
+)
 from engine.mlp import (
     MAX_HIDDEN_LAYERS,
     MAX_UNITS,
@@ -17,7 +23,6 @@ from engine.mlp import (
     frame_of,
     grid_points,
     play_frames,
-    train_test_split,
 )
 from ui import quizzes
 from ui.figures.mlp import (
@@ -168,8 +173,8 @@ def _sync_url(sizes: list[int]) -> None:
 def load_data(name: str, n: int, noise: float, seed: int, test_pct: int):
     X, y = make_dataset(name, n=n, noise=noise, seed=seed)
     fixed = name in FIXED_DATASETS
-    Xtr, ytr, Xte, yte = train_test_split(
-        X, y, test_fraction=0.0 if fixed else test_pct / 100, seed=seed + 1
+    Xtr, Xte, ytr, yte = train_test_split(
+        X, y, test_size=0.0 if fixed else test_pct / 100, seed=seed + 1
     )
     return Xtr, ytr, Xte, yte, view_bounds(X)
 
@@ -480,13 +485,13 @@ def _payload(frames, trainer: Trainer, bounds, res: int, playing: bool) -> dict:
                 "it": f.iteration,
                 "ep": f.epoch,
                 "loss": f.train_loss,
-                "acc": f.train_acc,
+                "acc": f.train_accuracy,
                 "tloss": None if math.isnan(f.test_loss) else f.test_loss,
-                "tacc": None if math.isnan(f.test_acc) else f.test_acc,
+                "tacc": None if math.isnan(f.test_accuracy) else f.test_accuracy,
             }
             for f in frames
         ],
-        "points": player_points(trainer.X, trainer.y, test=False)
+        "points": player_points(trainer.X_train, trainer.y_train, test=False)
         + player_points(trainer.X_test, trainer.y_test, test=True),
         "colours": list(CLASS_COLOURS),
         "fps": FPS,
@@ -523,7 +528,7 @@ def live_view(sizes: list[int], timer_on: bool) -> None:
     st.markdown(
         f"#### Epoch {trainer.epoch} · iteration {trainer.iteration}",
         help=f"An iteration is one minibatch step; an epoch is {trainer.batches_per_epoch} "
-        f"iterations here ({len(trainer.X)} training points in batches of "
+        f"iterations here ({len(trainer.X_train)} training points in batches of "
         f"{trainer.batch_size}).",
     )
     left, right = st.columns([1.15, 1], gap="medium")
@@ -568,7 +573,7 @@ def _figures(trainer: Trainer, sizes: list[int], bounds, playing: bool) -> dict:
     h = trainer.history
     if "curves" in due:
         figures["curves"] = curves_figure(
-            h.epoch, h.train_loss, h.test_loss, h.train_acc, h.test_acc
+            h.epoch, h.train_loss, h.test_loss, h.train_accuracy, h.test_accuracy
         )
     if "network" in due:
         output = "sigmoid" if trainer.model.n_outputs == 1 else "softmax"

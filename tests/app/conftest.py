@@ -5,6 +5,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+import streamlit as st
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
@@ -62,6 +63,7 @@ class ChartLog:
 def chart_log():
     """Which charts a run built and sent: the check that a control in one section of a lesson
     does not rebuild the charts of another."""
+    st.cache_resource.clear()  # what other tests built in this process would hide the builds
     log = ChartLog()
     charts.build_listener, charts.listener = log.built.append, log.sent.append
     yield log

@@ -88,7 +88,7 @@ def test_training_runs_in_chunks_and_accuracy_rises(run_page):
 
 def test_stop_pauses_and_reset_returns_to_the_same_weights(run_page):
     at = run_page(PAGE)
-    w0 = at.session_state["lenet_trainer"].net.params()["conv1.W"].copy()
+    w0 = at.session_state["lenet_trainer"].model.params["conv1.W"].copy()
     at.button(key="lenet_train").click().run()
     at.button(key="lenet_stop").click().run()
     assert not at.session_state["lenet_training"]
@@ -101,7 +101,7 @@ def test_stop_pauses_and_reset_returns_to_the_same_weights(run_page):
     at.button(key="lenet_reset").click().run()
     trainer = at.session_state["lenet_trainer"]
     assert trainer.progress == 0
-    assert (trainer.net.params()["conv1.W"] == w0).all()
+    assert (trainer.model.params["conv1.W"] == w0).all()
 
 
 def test_training_stops_when_the_learner_leaves_the_page_and_comes_back():
@@ -130,7 +130,7 @@ def test_new_activation_builds_a_new_network_and_goes_in_the_url(run_page):
     assert at.session_state["lenet_trainer"].progress > 0
     at.selectbox(key="lenet_activation").set_value("sigmoid").run()
     trainer = at.session_state["lenet_trainer"]
-    assert trainer.progress == 0 and trainer.net.activation == "sigmoid"
+    assert trainer.progress == 0 and trainer.model.activation == "sigmoid"
     assert at.query_params["activation"] == "sigmoid"
     assert any("try η = 0.1" in c.value for c in at.caption)
     assert "sigmoid" in " ".join(m.value for m in at.markdown)
@@ -153,12 +153,12 @@ def test_divergence_pauses_with_a_message():
     at.query_params.update({"lr": "1.0", "momentum": "0.95", "activation": "tanh"})
     at.run()
     train_to_the_end(at)
-    assert at.session_state["lenet_trainer"].diverged
+    assert at.session_state["lenet_trainer"].divergence is not None
     assert not at.session_state["lenet_training"]
     assert any("Training diverged" in e.value for e in at.error)
     at.select_slider(key="lenet_lr").set_value(0.02).run()
     at.button(key="lenet_train").click().run()  # starts over with the smaller rate
-    assert not at.session_state["lenet_trainer"].diverged
+    assert at.session_state["lenet_trainer"].divergence is None
     assert not at.exception
 
 

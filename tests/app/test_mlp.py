@@ -32,7 +32,7 @@ def test_defaults_step_epoch_and_counters(run_page):
     at = run_page(PAGE)
     t = trainer(at)
     assert t.model.layer_sizes == [2, 8, 8, 1] and t.model.activation == "tanh"
-    assert t.iteration == 0 and len(t.X) == 160 and len(t.X_test) == 40
+    assert t.iteration == 0 and len(t.X_train) == 160 and len(t.X_test) == 40
     at.button(key="mlp_step").click().run()
     assert trainer(at).iteration == 1 and trainer(at).epoch == 0
     at.button(key="mlp_epoch").click().run()
@@ -55,7 +55,7 @@ def test_loss_falls_with_epochs_and_reset_returns_to_the_same_weights(run_page):
     at.button(key="mlp_play").click().run()
     assert trainer(at).epoch >= 20
     assert trainer(at).history.train_loss[-1] < 0.5 * first_loss
-    assert trainer(at).history.test_acc[-1] >= 0.85
+    assert trainer(at).history.test_accuracy[-1] >= 0.85
     at.button(key="mlp_reset").click().run()
     t = trainer(at)
     assert t.iteration == 0
@@ -96,11 +96,11 @@ def test_three_classes_switch_to_softmax(run_page):
     at = run_page(PAGE)
     at.selectbox(key="mlp_dataset").set_value("blobs").run()
     t = trainer(at)
-    assert t.model.layer_sizes[-1] == 3 and set(np.unique(t.y)) == {0, 1, 2}
+    assert t.model.layer_sizes[-1] == 3 and set(np.unique(t.y_train)) == {0, 1, 2}
     network = chart(at, "mlp_network")
     assert any("softmax" in a["text"] for a in network["layout"]["annotations"])
     at.button(key="mlp_epoch").click().run()
-    assert trainer(at).history.train_acc[-1] > 0.5
+    assert trainer(at).history.train_accuracy[-1] > 0.5
 
 
 def test_xor_reaches_full_accuracy(run_page):
@@ -108,17 +108,17 @@ def test_xor_reaches_full_accuracy(run_page):
     at.selectbox(key="mlp_dataset").set_value("xor").run()
     at.select_slider(key="mlp_lr").set_value(1.0).run()
     at.select_slider(key="mlp_batch").set_value(4).run()
-    assert len(trainer(at).X) == 4 and len(trainer(at).X_test) == 0
+    assert len(trainer(at).X_train) == 4 and len(trainer(at).X_test) == 0
     for _ in range(3):
         at.button(key="mlp_play").click().run()  # Play: one run of frames per timer tick
         at.run()
         at.button(key="mlp_play").click().run()  # Pause
     t = trainer(at)
     assert t.iteration > 0 and not at.session_state["mlp_playing"]
-    while t.history.train_acc[-1] < 1.0 and t.epoch < 400:
+    while t.history.train_accuracy[-1] < 1.0 and t.epoch < 400:
         at.button(key="mlp_epoch").click().run()
         t = trainer(at)
-    assert t.history.train_acc[-1] == 1.0
+    assert t.history.train_accuracy[-1] == 1.0
 
 
 def test_noisy_xor_quadrants_have_a_test_set_and_are_learned(run_page):
@@ -126,11 +126,11 @@ def test_noisy_xor_quadrants_have_a_test_set_and_are_learned(run_page):
     at.selectbox(key="mlp_dataset").set_value("xor_cloud").run()
     assert not at.select_slider(key="mlp_n").disabled  # a generated set: points, noise, split
     t = trainer(at)
-    assert len(t.X) + len(t.X_test) == at.session_state["mlp_n"] and len(t.X_test) > 0
+    assert len(t.X_train) + len(t.X_test) == at.session_state["mlp_n"] and len(t.X_test) > 0
     for _ in range(40):
         at.button(key="mlp_epoch").click().run()
     t = trainer(at)
-    assert t.history.test_acc[-1] >= 0.9 and t.history.test_acc[0] < 0.8
+    assert t.history.test_accuracy[-1] >= 0.9 and t.history.test_accuracy[0] < 0.8
     assert at.query_params["dataset"] == "xor_cloud"  # a teacher can share the link
 
 

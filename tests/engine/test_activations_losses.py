@@ -9,15 +9,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from engine.activations import (
-    activate,
-    activation_grad,
+    ACTIVATION_LABELS,
+    ACTIVATIONS,
+    HIDDEN_ACTIVATIONS,
+    get_activation,
     log_sigmoid,
     log_softmax,
     logsumexp,
-    relu,
     sigmoid,
     softmax,
-    tanh,
 )
 from engine.losses import (
     binary_cross_entropy,
@@ -73,25 +73,30 @@ def test_sigmoid_at_extremes_and_types():
     assert sigmoid(2.0) + sigmoid(-2.0) == pytest.approx(1.0, abs=1e-15)
 
 
-def test_relu_tanh_and_activate():
-    z = np.array([-2.0, 0.0, 3.0])
-    assert relu(z).tolist() == [0.0, 0.0, 3.0]
-    assert tanh(0.5) == pytest.approx(math.tanh(0.5))
-    for name in ("relu", "sigmoid", "tanh"):
-        assert activate(name, z).shape == (3,)
-    with pytest.raises(ValueError, match="Unknown activation"):
-        activate("softplus", z)
-    with pytest.raises(ValueError, match="Unknown activation"):
-        activation_grad("softplus", z)
+def test_the_activation_table_is_the_lectures_formulas():
+    z = np.array([-30.0, -2.0, 0.0, 0.5, 3.0, 700.0])
+    expected = {"relu": np.maximum(z, 0), "tanh": np.tanh(z), "sigmoid": sigmoid(z)}
+    for name, act in ACTIVATIONS.items():
+        np.testing.assert_allclose(act(z), expected[name], rtol=1e-12, atol=1e-16)
+        assert act(z).dtype == np.float64 and not np.shares_memory(act(z), z)
+        z32 = z.astype(np.float32)  # the boundary pictures' precision stays float32
+        assert act.apply(z32, np.empty_like(z32)).dtype == np.float32
+    assert HIDDEN_ACTIVATIONS == ("relu", "sigmoid", "tanh")
+    assert ACTIVATION_LABELS == {"relu": "ReLU", "sigmoid": "sigmoid σ", "tanh": "tanh"}
+    assert get_activation("tanh") is ACTIVATIONS["tanh"]
+    for bad in ("softplus", None, ["relu"]):
+        with pytest.raises(ValueError, match="Unknown activation"):
+            get_activation(bad)
 
 
-@given(st.sampled_from(["relu", "sigmoid", "tanh"]), st.floats(-6, 6))
-def test_activation_grad_equals_central_difference(name, z):
+@given(st.sampled_from(HIDDEN_ACTIVATIONS), st.floats(-6, 6))
+def test_derivative_from_the_output_equals_central_difference(name, z):
     if name == "relu" and abs(z) < 1e-4:
         return  # the kink: no derivative there
-    h = 1e-6
-    numeric = (activate(name, z + h) - activate(name, z - h)) / (2 * h)
-    assert activation_grad(name, z) == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+    act, h = ACTIVATIONS[name], 1e-6
+    numeric = (act(np.array([z + h])) - act(np.array([z - h])))[0] / (2 * h)
+    derivative = act.derivative_from_output(act(np.array([z])))[0]
+    assert derivative == pytest.approx(numeric, rel=1e-6, abs=1e-8)
 
 
 @given(score_rows())

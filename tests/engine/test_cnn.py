@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.activations import softmax
+from engine.activations import HIDDEN_ACTIVATIONS, softmax
 from engine.cnn import (
-    ACTIVATIONS,
     POOLS,
     SGD,
     Activation,
@@ -22,7 +21,7 @@ from engine.cnn import (
     softmax_cross_entropy,
 )
 from engine.conv import conv2d, pool2d
-from engine.digits import N_IMAGES, load_digits, train_test_split
+from engine.digits import N_IMAGES, load_digits, split_digits
 
 H = 1e-6
 
@@ -50,9 +49,9 @@ def layer_gradcheck(layer, x: np.ndarray, rng: np.random.Generator) -> None:
 
     layer.forward(x)
     dx = layer.backward(r)
-    analytic = {k: g.copy() for k, g in layer.grads().items()}
+    analytic = {k: g.copy() for k, g in layer.grads.items()}
     np.testing.assert_allclose(dx, numeric_grad(loss, x), rtol=1e-6, atol=1e-8)
-    for name, p in layer.params().items():
+    for name, p in layer.params.items():
         np.testing.assert_allclose(analytic[name], numeric_grad(loss, p), rtol=1e-6, atol=1e-8)
 
 
@@ -132,7 +131,7 @@ def test_pool_values():
     )
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 def test_activation_backward_equals_finite_differences(activation):
     rng = np.random.default_rng(3)
     x = rng.normal(size=(3, 5))
@@ -162,7 +161,7 @@ def test_softmax_cross_entropy_gradient_and_value():
     assert big == pytest.approx(1000.0)
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 @pytest.mark.parametrize("pool", POOLS)
 def test_whole_network_gradients_equal_finite_differences(activation, pool):
     net = LeNet(
@@ -170,13 +169,13 @@ def test_whole_network_gradients_equal_finite_differences(activation, pool):
         n_classes=4, activation=activation, pool=pool, seed=7,
     )  # fmt: skip
     rng = np.random.default_rng(8)
-    for p in net.params().values():  # non-zero biases so every path is exercised
+    for p in net.params.values():  # non-zero biases so every path is exercised
         p += 0.1 * rng.normal(size=p.shape)
     x = rng.normal(size=(3, 1, 8, 8))
     y = np.array([0, 3, 1])
-    net.loss_and_grads(x, y)
-    analytic = {k: g.copy() for k, g in net.grads().items()}
-    for name, p in net.params().items():
+    analytic = net.gradients(x, y)
+    assert analytic.keys() == net.params.keys()
+    for name, p in net.params.items():
         np.testing.assert_allclose(
             analytic[name], numeric_grad(lambda: net.loss(x, y), p), rtol=1e-5, atol=1e-7,
             err_msg=name,
@@ -193,14 +192,19 @@ def test_lenet_shapes_and_parameter_count():
     assert rows["conv1"]["params"] == 6 * 25 + 6
     assert rows["conv2"]["params"] == 16 * 6 * 9 + 16
     assert net.n_params == 156 + 880 + (64 * 120 + 120) + (120 * 84 + 84) + (84 * 10 + 10)
-    assert net.forward(np.zeros((5, 1, 8, 8))).shape == (5, 10)
-    np.testing.assert_allclose(net.predict_proba(np.ones((3, 1, 8, 8))).sum(axis=1), 1.0)
+    assert net.logits(np.zeros((5, 1, 8, 8))).shape == (5, 10)
+    x = np.random.default_rng(0).normal(size=(700, 1, 8, 8))  # more than one batch of 512
+    p = net.forward(x)
+    np.testing.assert_allclose(p, softmax(net.logits(x)), rtol=1e-12)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(net.predict_proba(x), p)
+    np.testing.assert_array_equal(net.predict(x), p.argmax(axis=1))
 
 
 def test_same_seed_same_weights_and_bad_input_is_refused():
     a, b, c = LeNet(seed=1), LeNet(seed=1), LeNet(seed=2)
-    assert all(np.array_equal(a.params()[k], b.params()[k]) for k in a.params())
-    assert not np.array_equal(a.params()["conv1.W"], c.params()["conv1.W"])
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+    assert not np.array_equal(a.params["conv1.W"], c.params["conv1.W"])
     with pytest.raises(ValueError, match="activation"):
         LeNet(activation="softsign")
     with pytest.raises(ValueError, match="pooling"):
@@ -228,70 +232,71 @@ def test_digits_data_and_split():
     assert images.shape == (N_IMAGES, 8, 8) and labels.shape == (N_IMAGES,)
     assert images.min() == 0 and images.max() == 16
     assert np.bincount(labels).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
-    s = train_test_split(seed=0)
+    s = split_digits(seed=0)
     assert len(s.y_train) + len(s.y_test) == N_IMAGES
     assert len(s.y_test) == 359
     assert not np.intersect1d(s.test_index, np.setdiff1d(np.arange(N_IMAGES), s.test_index)).size
-    assert s.x_train.shape[1:] == (1, 8, 8) and s.x_train.max() == 1.0
+    assert s.X_train.shape[1:] == (1, 8, 8) and s.X_train.max() == 1.0
     # Stratified: every digit is about 20 % of the test set's own digit count.
     assert np.all(np.abs(np.bincount(s.y_test) - 0.2 * np.bincount(labels)) <= 0.5)
-    again = train_test_split(seed=0)
+    again = split_digits(seed=0)
     np.testing.assert_array_equal(s.test_index, again.test_index)
-    assert not np.array_equal(s.test_index, train_test_split(seed=1).test_index)
+    assert not np.array_equal(s.test_index, split_digits(seed=1).test_index)
     with pytest.raises(ValueError, match="between 0 and 1"):
-        train_test_split(test_fraction=1.5)
+        split_digits(test_size=1.5)
 
 
 def test_training_reaches_90_percent_in_a_few_epochs():
-    s = train_test_split(seed=0)
+    s = split_digits(seed=0)
     net = LeNet(seed=0)
     trainer = Trainer(
-        net, s.x_train, s.y_train, s.x_test, s.y_test, lr=0.02, batch_size=32, momentum=0.9,
-        seed=0,
+        net, s.X_train, s.y_train, s.X_test, s.y_test, lr=0.02, batch_size=32, momentum=0.9,
+        shuffle_seed=0,
     )  # fmt: skip
     h = trainer.history
-    assert h.epochs == [0] and h.test_accuracy[0] < 0.3  # before training: about chance
+    assert h.epoch == [0] and h.test_accuracy[0] < 0.3  # before training: about chance
     trainer.run(until_epoch=5)
-    assert trainer.epoch == 5 and h.epochs == [0, 1, 2, 3, 4, 5]
+    assert trainer.epoch == 5 and h.epoch == [0, 1, 2, 3, 4, 5]
+    assert h.iteration == [i * trainer.batches_per_epoch for i in range(6)]
     assert h.test_accuracy[-1] >= 0.90
     assert h.train_loss[-1] < h.train_loss[1]
     assert len(h.step_loss) == 5 * trainer.batches_per_epoch
-    cm = confusion_matrix(s.y_test, net.predict(s.x_test))
+    cm = confusion_matrix(s.y_test, net.predict(s.X_test))
     assert cm.sum() == len(s.y_test)
     assert np.trace(cm) / cm.sum() == pytest.approx(h.test_accuracy[-1])
 
 
 def test_training_in_chunks_equals_training_at_once():
-    s = train_test_split(seed=0)
+    s = split_digits(seed=0)
 
     def trainer() -> Trainer:
-        return Trainer(LeNet(seed=3), s.x_train, s.y_train, s.x_test, s.y_test, seed=3)
+        return Trainer(LeNet(seed=3), s.X_train, s.y_train, s.X_test, s.y_test, shuffle_seed=3)
 
     whole, chunked = trainer(), trainer()
     whole.run(until_epoch=1)
-    while chunked.run(until_epoch=1, max_steps=7):
+    while chunked.run(7, until_epoch=1):
         pass
     assert chunked.epoch == 1
-    for k, p in whole.net.params().items():
-        np.testing.assert_array_equal(p, chunked.net.params()[k])
+    for k, p in whole.model.params.items():
+        np.testing.assert_array_equal(p, chunked.model.params[k])
     assert chunked.history.test_accuracy == whole.history.test_accuracy
 
 
 def test_divergence_is_detected_and_bad_hyperparameters_refused():
-    s = train_test_split(seed=0)
-    trainer = Trainer(LeNet(seed=0), s.x_train, s.y_train, s.x_test, s.y_test, lr=1e6, momentum=0.9)
+    s = split_digits(seed=0)
+    trainer = Trainer(LeNet(seed=0), s.X_train, s.y_train, s.X_test, s.y_test, lr=1e6, momentum=0.9)
     trainer.run(until_epoch=3)
-    assert trainer.diverged and trainer.epoch < 3
-    with pytest.raises(ValueError, match="diverged"):
-        trainer.train_step()
+    assert trainer.divergence is not None and trainer.epoch < 3
+    assert "loss" in trainer.divergence.reason or "overflowed" in trainer.divergence.reason
+    assert trainer.run(until_epoch=3) == 0  # stopped for good
     with pytest.raises(ValueError, match="one label per image"):
-        Trainer(LeNet(), s.x_train, s.y_train[:-1], s.x_test, s.y_test)
+        Trainer(LeNet(), s.X_train, s.y_train[:-1], s.X_test, s.y_test)
     with pytest.raises(ValueError, match="classes 0 to 9"):
-        Trainer(LeNet(), s.x_train, s.y_train, s.x_test, s.y_test + 1)
+        Trainer(LeNet(), s.X_train, s.y_train, s.X_test, s.y_test + 1)
     for bad in ({"lr": -1.0}, {"lr": float("nan")}, {"momentum": 1.0}, {"batch_size": 0}):
         kwargs = {"lr": 0.01, "momentum": 0.0, "batch_size": 32} | bad
         with pytest.raises(ValueError):
-            Trainer(LeNet(), s.x_train, s.y_train, s.x_test, s.y_test, **kwargs)
+            Trainer(LeNet(), s.X_train, s.y_train, s.X_test, s.y_test, **kwargs)
 
 
 def test_confusion_matrix_counts():
@@ -300,8 +305,9 @@ def test_confusion_matrix_counts():
 
 
 def test_overflowing_weights_count_as_divergence():
-    s = train_test_split(seed=0)
-    trainer = Trainer(LeNet(seed=0), s.x_train, s.y_train, s.x_test, s.y_test)
-    trainer.net.params()["fc3.W"][...] = np.inf
+    s = split_digits(seed=0)
+    trainer = Trainer(LeNet(seed=0), s.X_train, s.y_train, s.X_test, s.y_test)
+    trainer.model.params["fc3.W"][...] = np.inf
     trainer.run(until_epoch=1)
-    assert trainer.diverged and trainer.progress == 0
+    assert trainer.divergence is not None and trainer.progress == 0
+    assert trainer.divergence.iteration == 1 and "overflowed" in trainer.divergence.reason

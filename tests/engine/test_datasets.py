@@ -52,3 +52,31 @@ def test_unknown_and_bad_arguments():
         make_dataset("moons", n=1)
     with pytest.raises(ValueError, match="Noise"):
         make_dataset("moons", noise=-1)
+
+
+# ----------------------------------------------------------------------------- regression
+
+
+def test_regression_curves_are_the_named_functions():
+    from engine.datasets import REGRESSION_DATASETS, REGRESSION_RANGE, make_regression
+
+    expected = {"sine": lambda x: np.sin(np.pi * x), "step": lambda x: (x >= 0) * 1.0,
+                "abs": np.abs}  # fmt: skip
+    for name in REGRESSION_DATASETS:
+        x, y = make_regression(name, n=64, seed=3)
+        assert x.shape == (64, 1) and y.shape == (64,) and y.dtype == np.float64
+        assert np.all(np.diff(x[:, 0]) >= 0)  # sorted, so the curve draws as a line
+        assert REGRESSION_RANGE[0] <= x.min() and x.max() <= REGRESSION_RANGE[1]
+        again = make_regression(name, n=64, seed=3)
+        np.testing.assert_array_equal(again[1], y)  # same seed, same data
+        if name in expected:
+            np.testing.assert_array_equal(y, expected[name](x[:, 0]))
+            noisy = make_regression(name, n=64, seed=3, noise=0.1)[1]
+            assert 0.05 < np.std(noisy - y) < 0.2
+    x, y = make_regression("noisy", n=2000, seed=0)
+    residual = y - 0.5 * x[:, 0]
+    assert abs(residual.mean()) < 0.03 and 0.27 < residual.std() < 0.33
+    with pytest.raises(ValueError, match="Unknown data set"):
+        make_regression("cosine")
+    with pytest.raises(ValueError, match="between 2 and"):
+        make_regression("sine", n=1)

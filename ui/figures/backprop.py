@@ -6,15 +6,10 @@ import math
 
 import plotly.graph_objects as go
 
-from engine.backprop import (
-    COMPUTED,
-    TEXT_SYMBOLS,
-    BackpropExample,
-    ChainResult,
-    fmt,
-)
+from engine.backprop import COMPUTED, BackpropExample, ChainResult
 from ui.figures.common import base_layout
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, rgba
+from ui.text.backprop import TEXT_SYMBOLS, edge_text, fmt
 
 # Where each box sits: inputs and weights on the left, the loss on the right, as in the lecture.
 POSITIONS = {
@@ -101,7 +96,7 @@ def graph_figure(
                 dict(
                     x=(tail[0] + head[0]) / 2,
                     y=(tail[1] + head[1]) / 2,
-                    text=f"{edge.text}<br>= {fmt(edge.local)}",
+                    text=f"{edge_text(edge)}<br>= {fmt(edge.local)}",
                     showarrow=False,
                     font={"size": 12, "color": HIGHLIGHT if lit else BOUNDARY},
                     bgcolor="rgba(255, 255, 255, 0.92)",

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from engine.cnn import History
+from engine.training import History
 from ui.figures.common import base_layout
 from ui.style import BOUNDARY, DIVERGING, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, rgba
 
@@ -62,7 +62,7 @@ def curves_figure(
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
-            x=h.epochs, y=h.test_loss, mode="lines+markers", line={"color": TEST, "width": 2.5},
+            x=h.epoch, y=h.test_loss, mode="lines+markers", line={"color": TEST, "width": 2.5},
             marker={"size": 7}, name="test set",
             hovertemplate="epoch %{x}: loss %{y:.3f}<extra>test</extra>",
         ),
@@ -78,7 +78,7 @@ def curves_figure(
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
-            x=h.epochs, y=h.test_accuracy, mode="lines+markers",
+            x=h.epoch, y=h.test_accuracy, mode="lines+markers",
             line={"color": TEST, "width": 2.5}, marker={"size": 7}, name="test set",
             showlegend=False, hovertemplate="epoch %{x}: %{y:.1%}<extra>test</extra>",
         ),
@@ -91,7 +91,7 @@ def curves_figure(
     )  # fmt: skip
     base_layout(fig, height=height)
     fig.update_layout(margin={"t": 60}, legend={"y": 1.12})
-    done = h.epochs[-1] if h.epochs else 0
+    done = h.epoch[-1] if h.epoch else 0
     fig.update_xaxes(title_text="epoch", range=[0, max(target_epochs, done, 1)])
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)

@@ -11,15 +11,12 @@ from plotly.subplots import make_subplots
 
 from engine.loss_lesson import BinaryComparison, SoftmaxExplained
 from ui.figures.common import base_layout
+from ui.formatting import num
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
 
 CE_COLOUR = BOUNDARY  # cross-entropy, wherever it is drawn
 SQUARED_COLOUR = "#009E73"  # the squared loss beside it
 OTHER_CLASS = "#C4CCD8"  # probability bars of the classes that are not the true one
-
-
-def _fmt(v: float, digits: int = 3) -> str:
-    return f"{v:.{digits}f}".replace("-", "−")
 
 
 def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> go.Figure:
@@ -37,7 +34,7 @@ def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> go.Figure:
             x=classes,
             y=ex.logits,
             marker_color=[POSITIVE if v >= 0 else NEGATIVE for v in ex.logits],
-            text=[_fmt(v, 2) for v in ex.logits],
+            text=[num(v, digits=2, trim=False) for v in ex.logits],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: f = %{y:.3f}<extra></extra>",
@@ -53,7 +50,7 @@ def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> go.Figure:
             y=ex.probs,
             marker_color=[HIGHLIGHT if j == true else OTHER_CLASS for j in range(ex.k)],
             marker_line={"color": [BOUNDARY if j == true else OTHER_CLASS for j in range(ex.k)]},
-            text=["" if j == true else _fmt(v) for j, v in enumerate(ex.probs)],
+            text=["" if j == true else num(v, trim=False) for j, v in enumerate(ex.probs)],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: p = %{y:.4f}<extra></extra>",
@@ -67,7 +64,7 @@ def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> go.Figure:
         y=float(ex.probs[true]),
         xref="x2",
         yref="y2",
-        text=f"true class y = {ex.label}<br>p<sub>y</sub> = {_fmt(ex.p_y, 4)}",
+        text=f"true class y = {ex.label}<br>p<sub>y</sub> = {num(ex.p_y, digits=4, trim=False)}",
         showarrow=True,
         arrowhead=2,
         ay=-40 if ex.p_y < 0.75 else 0,
@@ -130,7 +127,7 @@ def bce_figure(p_grid: np.ndarray, minus_log_p: np.ndarray, minus_log_1mp: np.nd
             y=[loss],
             mode="markers+text",
             marker={"size": 14, "color": class_colour(y), "line": {"color": "white", "width": 2}},
-            text=[f"ℓ = −log p<sub>{y}</sub> = {_fmt(loss)}"],
+            text=[f"ℓ = −log p<sub>{y}</sub> = {num(loss, trim=False)}"],
             textposition="top right" if p < 0.6 else "top left",
             showlegend=False,
             hoverinfo="skip",

@@ -98,14 +98,15 @@ def curves_figure(
     epochs: Sequence[float],
     train_loss: Sequence[float],
     test_loss: Sequence[float],
-    train_acc: Sequence[float],
-    test_acc: Sequence[float],
+    train_accuracy: Sequence[float],
+    test_accuracy: Sequence[float],
     *,
     height: int = 330,
 ) -> go.Figure:
     """Loss (left) and accuracy (right) against epochs, train solid and test dashed."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"), horizontal_spacing=0.2)
-    for col, (train, test) in enumerate(((train_loss, test_loss), (train_acc, test_acc)), 1):
+    pairs = ((train_loss, test_loss), (train_accuracy, test_accuracy))
+    for col, (train, test) in enumerate(pairs, 1):
         for values, name, dash, colour in (
             (train, "train", "solid", BOUNDARY),
             (test, "test", "dash", POSITIVE),
