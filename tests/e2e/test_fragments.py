@@ -57,6 +57,6 @@ def test_architectures_comparison_leaves_the_network_section_alone(page: Page) -
 
 def test_a_quiz_answer_reruns_its_question_only(page: Page) -> None:
     open_page(page, "sgd")
-    option = page.locator(".st-key-sgd_quiz_iters_choice label").first
+    option = page.locator(".st-key-sgd_quiz_iters_choice").get_by_test_id("stRadioOption").first
     stale = stale_during(page, option.click)
     assert stale <= {"sgd_quiz_iters_choice", "sgd_quiz_iters_check"}, stale
