@@ -35,6 +35,7 @@ format: $(VENV)/.dev
 
 test: $(VENV)/.dev
 	./scripts/ensure-chromium.sh $(PY)
+	./scripts/ensure-node-tools.sh
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadgroup
@@ -47,6 +48,7 @@ test-app: $(VENV)/.dev
 
 test-e2e: $(VENV)/.dev
 	./scripts/ensure-chromium.sh $(PY)
+	./scripts/ensure-node-tools.sh
 	$(PY) -m pytest tests/e2e
 
 bench: $(VENV)/.runtime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -25,7 +26,47 @@ def lesson_header(title: str, summary: str, formulas: Sequence[str] = ()) -> Non
     st.title(title)
     st.markdown(summary)
     for formula in formulas:
-        st.latex(formula)
+        formula_row(formula)
+
+
+_SEPARATOR = re.compile(r"\\qquad|\\quad")
+
+
+def formula_parts(latex: str) -> list[str]:
+    """Split a display formula where it is a row of separate pieces: at ``\quad`` and
+    ``\qquad`` outside any braces or environment. A piece is never split."""
+    parts, depth, env, start = [], 0, 0, 0
+    i = 0
+    while i < len(latex):
+        c = latex[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif latex.startswith("\\begin", i):
+            env += 1
+        elif latex.startswith("\\end", i):
+            env -= 1
+        elif c == "\\" and depth == 0 and env == 0 and (m := _SEPARATOR.match(latex, i)):
+            if not latex[m.end() : m.end() + 1].isalpha():
+                parts.append(latex[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    parts.append(latex[start:])
+    return [p.strip().strip(",").strip() for p in parts if p.strip().strip(",").strip()]
+
+
+def formula_row(latex: str) -> None:
+    """A display formula that is never cut off: its pieces side by side, centred, wrapping onto
+    the next line where the screen is narrow (a phone, a projector at 1100 px)."""
+    parts = formula_parts(latex)
+    if len(parts) == 1:
+        st.latex(latex)
+        return
+    with st.container(horizontal=True, horizontal_alignment="center", gap="medium"):
+        for part in parts:
+            st.markdown(f"$\\displaystyle {part}$", width="content")
 
 
 @dataclass(frozen=True)

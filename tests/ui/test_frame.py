@@ -63,3 +63,14 @@ def test_keys_are_unique_and_every_question_has_a_hint():
     qs = every_question()
     assert len({q.key for q in qs}) == len(qs)
     assert all(q.hint for q in qs)
+
+
+def test_a_display_formula_splits_into_its_pieces_only_at_the_top_level():
+    from ui.frame import formula_parts
+
+    assert formula_parts(r"a = 1,\quad b = 2 \qquad c") == ["a = 1", "b = 2", "c"]
+    # Inside braces or an environment a space is part of the piece.
+    assert formula_parts(r"\text{a \quad b}") == [r"\text{a \quad b}"]
+    cases = r"\begin{cases} 1 \quad z > 0 \end{cases}"
+    assert formula_parts(cases) == [cases]
+    assert formula_parts(r"x \quadrature y") == [r"x \quadrature y"]  # not a separator
