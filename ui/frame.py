@@ -33,7 +33,7 @@ _SEPARATOR = re.compile(r"\\qquad|\\quad")
 
 
 def formula_parts(latex: str) -> list[str]:
-    """Split a display formula where it is a row of separate pieces: at ``\quad`` and
+    r"""Split a display formula where it is a row of separate pieces: at ``\quad`` and
     ``\qquad`` outside any braces or environment. A piece is never split."""
     parts, depth, env, start = [], 0, 0, 0
     i = 0
@@ -47,11 +47,16 @@ def formula_parts(latex: str) -> list[str]:
             env += 1
         elif latex.startswith("\\end", i):
             env -= 1
-        elif c == "\\" and depth == 0 and env == 0 and (m := _SEPARATOR.match(latex, i)):
-            if not latex[m.end() : m.end() + 1].isalpha():
-                parts.append(latex[start:i])
-                start = i = m.end()
-                continue
+        elif (
+            c == "\\"
+            and depth == 0
+            and env == 0
+            and (m := _SEPARATOR.match(latex, i))
+            and not latex[m.end() : m.end() + 1].isalpha()
+        ):
+            parts.append(latex[start:i])
+            start = i = m.end()
+            continue
         i += 1
     parts.append(latex[start:])
     return [p.strip().strip(",").strip() for p in parts if p.strip().strip(",").strip()]
