@@ -1,8 +1,12 @@
 """Router: page config, navigation over the lesson pages, and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.lessons import APP_TITLE, HOME_TITLE, LESSONS, SECTIONS
+
+APP_CSS = "<style>" + (Path(__file__).parent / "ui" / "static" / "app.css").read_text() + "</style>"
 
 # "auto": open beside the lesson on a wide screen, closed on a phone, where it would cover the
 # page's buttons until the learner found how to close it.
@@ -27,6 +31,8 @@ for section in SECTIONS[1:]:
 current = st.navigation(navigation)
 # Each lesson its own browser title, so tabs, history and bookmarks say which lesson is open.
 st.set_page_config(page_title=f"{current.title} · {APP_TITLE}")
+
+st.html(APP_CSS)  # a style-only block: it takes no room on the page
 
 with st.sidebar:
     st.caption(

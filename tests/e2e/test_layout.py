@@ -93,6 +93,10 @@ def test_nothing_cut_off_at_any_width(browser, app_url, path: str, name: str) ->
 
 # Violations we accept, each with the reason (Streamlit's own markup that a page cannot change).
 ACCEPTED: dict[str, str] = {}
+# Left out of the check: Streamlit's sidebar navigation (st.navigation) wraps each <li> of its
+# page list in a <div>, which axe reports as "list" and "listitem" (serious). The markup is
+# Streamlit's; screen readers still announce the links. Everything the lessons draw is checked.
+EXCLUDE = ['[data-testid="stSidebarNav"]']
 
 
 @pytest.mark.skipif(
@@ -104,11 +108,13 @@ def test_no_serious_accessibility_problem(page: Page, path: str, name: str) -> N
     rendered(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
+        """async (exclude) => {
+            const context = {include: [document], exclude: exclude.map(s => [s])};
+            const r = await axe.run(context, {resultTypes: ['violations']});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
               nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }"""
+        }""",
+        EXCLUDE,
     )
     serious = [
         v for v in result if v["impact"] in ("serious", "critical") and v["id"] not in ACCEPTED
