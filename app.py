@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import ui.preload  # noqa: F401  (first: imports what sessions would race to import; see there)
 from ui.lessons import LESSONS, SECTIONS
 
 st.set_page_config(
