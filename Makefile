@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format test-engine test-app test-e2e bench clean
+.PHONY: run classroom test lint format test-engine test-app test-e2e bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+# A whole class on one machine: WORKERS app processes behind HAProxy on PORT (README: Teach a class).
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+classroom: $(VENV)/.runtime
+	./scripts/ensure-haproxy.sh
+	PORT=$(PORT) WORKERS=$(WORKERS) PY=$(PY) ./scripts/classroom.sh
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

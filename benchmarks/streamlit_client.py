@@ -35,6 +35,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
 # Element kinds a learner can move, and the field of WidgetState each one reports its value in.
@@ -204,9 +205,14 @@ class Learner:
         self._reader = asyncio.create_task(self._read())
         self.page, self.query = page, query
 
+    @property
+    def connected(self) -> bool:
+        return self.ws is not None and self._reader is not None and not self._reader.done()
+
     async def close(self) -> None:
         if self.ws is not None:
-            await self.ws.close()
+            with contextlib.suppress(Exception):
+                await self.ws.close()
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -218,6 +224,8 @@ class Learner:
                 msg = ForwardMsg()
                 msg.ParseFromString(frame)
                 self._messages.put_nowait(msg)
+        except ConnectionClosed:
+            pass  # the server went away: the waiting run reports "closed"
         finally:
             self._messages.put_nowait(None)  # tells a waiting run the connection is gone
 
@@ -253,7 +261,10 @@ class Learner:
         self._seen = set()
         self._exceptions = []
         start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
+        try:
+            await self.ws.send(msg.SerializeToString())
+        except ConnectionClosed:
+            return RunResult(self.page, 0.0, "closed", fragment=bool(fragment_id))
         status = "timeout"
         deadline = start + self.timeout
         while True:
