@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -60,3 +62,56 @@ def fresh_streamlit(log_dir: Path) -> Iterator[str]:
             yield url
         finally:
             stop(proc)
+
+
+def haproxy_available() -> str | None:
+    """None when HAProxy is there (installed now if we are root with apt-get), else why not."""
+    script = ROOT / "scripts" / "ensure-haproxy.sh"
+    result = subprocess.run([str(script)], capture_output=True, text=True, check=False)
+    if result.returncode == 0:
+        return None
+    return (result.stderr or result.stdout).strip() or "HAProxy is missing"
+
+
+def replica_metric(replica_url: str, family: str) -> float:
+    """One gauge or counter from a replica's /_stcore/metrics (OpenMetrics text)."""
+    with urllib.request.urlopen(f"{replica_url}/_stcore/metrics", timeout=5) as resp:
+        text = resp.read().decode()
+    for line in text.splitlines():
+        if line.startswith(family) and not line.startswith("#"):
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"no {family} in {replica_url}/_stcore/metrics")
+
+
+@contextlib.contextmanager
+def classroom(log_dir: Path, workers: int = 2) -> Iterator[tuple[str, list[str]]]:
+    """`make classroom` (scripts/classroom.sh) on free ports; yields the balancer's URL and the
+    replicas' own URLs (replica i serves the affinity cookie value f"app{i}")."""
+    port, replica_port = free_port(), free_port()
+    log = log_dir / f"classroom-{port}.log"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "WORKERS": str(workers),
+        "BIND": "127.0.0.1",
+        "REPLICA_PORT": str(replica_port),
+        "PY": sys.executable,
+    }
+    with open(log, "w") as out:
+        # A process group of its own, stopped as a teacher's Ctrl-C would stop it.
+        proc = subprocess.Popen(
+            [str(ROOT / "scripts" / "classroom.sh")],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, proc, log, timeout=120)
+            yield url, [f"http://127.0.0.1:{replica_port + i}" for i in range(1, workers + 1)]
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
