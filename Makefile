@@ -22,8 +22,10 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 # here more threads only add overhead (a 100x100 decision-boundary grid took 9x longer with two).
 export OPENBLAS_NUM_THREADS ?= 1
 
+# scripts/serve.py = `streamlit run app.py`, with the imports done before the server listens and
+# the sessions of learners who left freed (see there).
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) scripts/serve.py --server.port $(PORT) --browser.gatherUsageStats false
 
 # A whole class on one machine: WORKERS app processes behind HAProxy on PORT (README: Teach a class).
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)

@@ -46,15 +46,22 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def fresh_streamlit(log_dir: Path) -> Iterator[str]:
-    """A new `streamlit run app.py` process (nothing imported yet); yields its URL."""
+def fresh_streamlit(
+    log_dir: Path,
+    *,
+    launcher: tuple[str, ...] = ("-m", "streamlit", "run", "app.py"),
+    args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """A new server process (nothing imported yet), `streamlit run app.py` unless another
+    launcher is given (e.g. scripts/serve.py); yields its URL."""
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            [sys.executable, *launcher, "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", *args],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
         )  # fmt: skip
         try:
             url = f"http://127.0.0.1:{port}"
@@ -73,14 +80,21 @@ def haproxy_available() -> str | None:
     return (result.stderr or result.stdout).strip() or "HAProxy is missing"
 
 
-def replica_metric(replica_url: str, family: str) -> float:
-    """One gauge or counter from a replica's /_stcore/metrics (OpenMetrics text)."""
-    with urllib.request.urlopen(f"{replica_url}/_stcore/metrics", timeout=5) as resp:
+def metric(server_url: str, prefix: str) -> float | None:
+    """The first sample whose line starts with `prefix` in a server's /_stcore/metrics
+    (OpenMetrics text), e.g. "active_sessions"; None when there is none."""
+    with urllib.request.urlopen(f"{server_url}/_stcore/metrics", timeout=5) as resp:
         text = resp.read().decode()
     for line in text.splitlines():
-        if line.startswith(family) and not line.startswith("#"):
+        if line.startswith(prefix):
             return float(line.rsplit(" ", 1)[1])
-    raise AssertionError(f"no {family} in {replica_url}/_stcore/metrics")
+    return None
+
+
+def replica_metric(replica_url: str, family: str) -> float:
+    value = metric(replica_url, family)
+    assert value is not None, f"no {family} in {replica_url}/_stcore/metrics"
+    return value
 
 
 @contextlib.contextmanager
