@@ -32,6 +32,7 @@ from http.cookies import SimpleCookie
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.Slider_pb2 import Slider
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
@@ -85,7 +86,7 @@ class Widget:
             low = p.min if p.has_min else self.state.double_value - 5 * step
             high = p.max if p.has_max else self.state.double_value + 5 * step
             value = low + step * rng.randint(0, max(0, int((high - low) / step)))
-            if p.data_type == 1:  # INT
+            if p.data_type == NumberInput.INT:
                 new.int_value = round(value)
             else:
                 new.double_value = value
@@ -122,7 +123,7 @@ def _initial_state(kind: str, p) -> WidgetState | None:
         state.double_array_value.data.extend(p.value if p.set_value else p.default)
     elif kind == "number_input":
         value = p.value if p.set_value else p.default
-        if p.data_type == 1:
+        if p.data_type == NumberInput.INT:
             state.int_value = round(value)
         else:
             state.double_value = value
@@ -258,6 +259,11 @@ class Learner:
         cs.widget_states.widgets.extend(self._states(changed))
         if changed is not None and changed.WhichOneof("value") != "trigger_value":
             self.widgets[changed.id].state = changed  # the frontend shows what the learner set
+        while not self._messages.empty():  # what came after the last run (a late finish...)
+            late = self._messages.get_nowait()
+            if late is None:
+                return RunResult(self.page, 0.0, "closed", fragment=bool(fragment_id))
+            self._handle(late)
         self._seen = set()
         self._exceptions = []
         start = time.perf_counter()
