@@ -111,10 +111,17 @@ class ServerProcesses:
             listener = _listener_pid(port)
             if listener is None:
                 raise SystemExit(f"no local process listens on port {port}: is the server up?")
-            parent = int((_stat(listener) or ["", "0"])[1])
-            # make classroom: the launcher's children are the balancer and the replicas.
-            launcher = "classroom.sh" in _cmdline(parent)
-            self.root = parent if launcher else listener
+            self.root = listener
+            # make classroom: the listener is HAProxy's worker; the launcher above it has the
+            # balancer and every replica as its children.
+            ancestor = listener
+            for _ in range(4):
+                ancestor = int((_stat(ancestor) or ["", "0"])[1])
+                if ancestor <= 1:
+                    break
+                if "classroom.sh" in _cmdline(ancestor):
+                    self.root = ancestor
+                    break
         self.cpu_start = self.cpu_seconds()
 
     def pids(self) -> list[int]:
@@ -255,8 +262,10 @@ def report(args, tally: Tally, server: ServerProcesses, wall: float, cpu: float,
     for message in sorted({m for r in shown for m in r.exceptions})[:5]:
         print(f"    {message[:160]}")
     client_cpu = sum(os.times()[:2])
+    runs = len(tally.runs) + len(tally.ticks)
     print(
-        f"server CPU: {cpu / wall:.2f} cores (all its processes); "
+        f"server CPU: {cpu / wall:.2f} cores (all its processes), {1000 * cpu / max(1, runs):.0f} "
+        f"ms per run (what load elsewhere on the machine does not change); "
         f"this client: {client_cpu / wall:.2f} cores"
     )
     per_session = (peak_rss - start_rss) / max(1, args.learners)
