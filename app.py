@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import ui.preload  # noqa: F401  (first: imports what sessions would race to import; see there)
 from ui.lessons import APP_TITLE, HOME_TITLE, LESSONS, SECTIONS
 
 APP_CSS = "<style>" + (Path(__file__).parent / "ui" / "static" / "app.css").read_text() + "</style>"
