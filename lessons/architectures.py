@@ -141,7 +141,10 @@ def timeline(selected: str) -> None:
     nets = list(NETWORKS.values())
     left, right = st.columns([5, 2], gap="large")
     with left:
-        show(timeline_chart(selected), key=S.key("timeline"))
+        show(
+            timeline_chart(selected), key=S.key("timeline"),
+            alt="Parameters, depth and ImageNet top-5 error of seven networks, 1998 to 2017",
+        )  # fmt: skip
     with right:
         st.markdown(error_trend(nets) + " " + parameters_story(stats))
         st.caption(
@@ -230,7 +233,10 @@ def explore(key: str, shape: tuple[int, int, int]) -> None:
     st.caption(f"{net.title}, {net.authors}, {net.year}. {net.note}")
     if t.params != ref.params:
         st.info(resized_note(net.title, shape_text(shape), t.params, ref.params))
-    show(flow_chart(key, shape), key=S.key("flow"))
+    show(
+        flow_chart(key, shape), key=S.key("flow"),
+        alt=f"{net.title}: feature-map size, channels and parameters, layer by layer",
+    )  # fmt: skip
     st.dataframe(
         [
             {
@@ -352,7 +358,10 @@ def compare_section() -> None:
                 delta=ratio(mine.mult_adds, other.mult_adds), delta_color="off",
                 delta_arrow=_arrow(mine.mult_adds, other.mult_adds),
             )  # fmt: skip
-    show(compare_chart(a, b), key=S.key("compare"))
+    show(
+        compare_chart(a, b), key=S.key("compare"),
+        alt=f"Where the parameters are, by layer type: {title(a)} and {title(b)}",
+    )  # fmt: skip
     fc_a = sa.params_by_type["fully connected"] / sa.params
     fc_b = sb.params_by_type["fully connected"] / sb.params
     st.caption(

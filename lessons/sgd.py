@@ -246,7 +246,11 @@ def descent_section() -> None:
             "upto", "Show the runs after epoch", high=epochs,
             help="Slide back to compare the three after the same number of passes over the data.",
         )  # fmt: skip
-        show(surface_chart(setup, upto, zoom), key=S.key("surface"))
+        show(
+            surface_chart(setup, upto, zoom), key=S.key("surface"),
+            alt="The loss surface L(w₁, w₂) with the paths of full-batch GD, minibatch SGD and "
+            "single-sample SGD from the same start w₀ towards the minimum w*",
+        )  # fmt: skip
         shown = {key: t.until(upto) for key, t in runs.items()}
         st.caption(updates_caption(shown, upto))
         say(divergence_messages(runs, lr, critical, start_loss))
@@ -258,7 +262,10 @@ def descent_section() -> None:
             help="Per epoch, small batches make many more updates; per update, bigger batches "
             "take better-aimed steps.",
         )  # fmt: skip
-        show(curve_chart(setup, x_axis, upto if upto < epochs else None), key=S.key("curve"))
+        show(
+            curve_chart(setup, x_axis, upto if upto < epochs else None), key=S.key("curve"),
+            alt=f"The loss on all the data of the three methods against {x_axis}",
+        )  # fmt: skip
     with c2:
         st.markdown(epochs_vs_iterations(n, b, epochs))
         st.markdown(
@@ -273,7 +280,10 @@ def descent_section() -> None:
         "into batches, and use the batches one by one.* Here is epoch 1 of minibatch SGD, one "
         "row per iteration:"
     )
-    show(batches_chart(n, b, seed, sampling), key=S.key("batches"))
+    show(
+        batches_chart(n, b, seed, sampling), key=S.key("batches"),
+        alt="Epoch 1 of minibatch SGD: one row per iteration, the points in its batch filled",
+    )  # fmt: skip
     batches = epoch_batches(n, b, np.random.default_rng(seed), sampling=sampling)
     used = np.bincount(np.concatenate(batches), minlength=n).tolist()
     st.caption(batches_caption(sampling, len(batches), used))
@@ -286,7 +296,10 @@ def descent_section() -> None:
             "the long, narrow valley. The dashed line is the boundary of the best weights w* = "
             f"({num(w_star[0])}, {num(w_star[1])})."
         )
-        show(data_chart(n), key=S.key("data"))
+        show(
+            data_chart(n), key=S.key("data"),
+            alt="The data: two classes of points and the boundary of the best weights w*",
+        )  # fmt: skip
     S.sync_url()
 
 

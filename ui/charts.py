@@ -80,14 +80,37 @@ def show(
     spec: Spec | go.Figure,
     *,
     key: str,
+    alt: str | None = None,
     config: dict | None = None,
     width: str | int = "stretch",
     **kwargs: Any,
 ) -> Any:
-    """Send a chart to the page (a cached dict as it is, a figure after one ``to_dict``)."""
-    figure = _Built(spec_of(spec))
+    """Send a chart to the page (a cached dict as it is, a figure after one ``to_dict``).
+
+    ``alt`` is the chart's accessible name, what a screen reader says of it; without one, the
+    figure's title (or its subplot titles) stands in.
+    """
+    spec = spec_of(spec)
+    figure = _Built(spec)
     if listener is not None:
         listener(key)
     return st.plotly_chart(
-        figure, key=key, config=QUIET if config is None else config, width=width, **kwargs
+        figure,
+        key=key,
+        alt=alt or accessible_name(spec),
+        config=QUIET if config is None else config,
+        width=width,
+        **kwargs,
     )
+
+
+def accessible_name(spec: Spec) -> str | None:
+    """A name for a chart from its own titles: the layout title, else the subplot titles."""
+    layout = spec.get("layout") or {}
+    title = layout.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if text:
+        return str(text)
+    notes = [a.get("text") for a in layout.get("annotations") or () if a.get("yanchor") == "bottom"]
+    notes = [n for n in notes if n]
+    return ", ".join(notes) if notes else None
