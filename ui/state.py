@@ -383,7 +383,11 @@ class Settings:
         high = kind(s.high if high is None else high)
         key = self.key(name)
         if key in st.session_state:
-            st.session_state[key] = kind(min(max(st.session_state[key], low), high))
+            inside = kind(min(max(st.session_state[key], low), high))
+            # Only when it moves: a value written from the script is pushed to the browser and
+            # replaces the slider's own, newer value while a learner is still pressing keys.
+            if inside != st.session_state[key] or type(st.session_state[key]) is not kind:
+                st.session_state[key] = inside
         return st.slider(label, low, high, step=kind(s.step), **self._common(name, kwargs))
 
     def select_slider(self, name: str, label: str, **kwargs: Any) -> Any:

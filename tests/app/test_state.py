@@ -62,3 +62,25 @@ def test_a_segmented_control_over_fewer_options_brings_the_value_inside():
     at.run()
     assert at.session_state["t_c"] == 3  # the nearest one shown
     assert at.segmented_control(key="t_c").options == ["1", "2", "3"]
+
+
+def _slider_page():
+    import streamlit as st
+
+    from ui.state import Settings, number
+
+    S = Settings("t", number("x", 0.5, 0.0, 1.0, step=0.1))
+    S.init()
+    S.slider("x", "x", high=st.session_state.get("high", 1.0))
+
+
+def test_a_slider_value_is_written_back_only_when_it_must_move():
+    """A value the script writes is forced onto the browser's slider (set_value), replacing
+    keypresses still on their way: write it only when the range really moved it."""
+    at = AppTest.from_function(_slider_page)
+    at.run()
+    at.slider(key="t_x").set_value(0.8).run()
+    assert not at.slider(key="t_x").proto.set_value  # the learner's value, left alone
+    at.session_state["high"] = 0.6
+    at.run()
+    assert at.session_state["t_x"] == 0.6 and at.slider(key="t_x").proto.set_value

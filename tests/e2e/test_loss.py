@@ -106,12 +106,12 @@ def test_a_slider_at_its_minimum_reaches_the_link_and_comes_back(page: Page) -> 
     thumb.focus()
     thumb.press("Home")
     wait_idle(page)
-    expect(thumb).to_have_attribute("aria-valuenow", "-8")
+    expect(thumb).to_have_attribute("aria-valuetext", "-8.00")
     expect(page).to_have_url(re.compile(r"loss_f3=-8(&|$)"))
     open_page(page, "loss?loss_f3=-8")
     page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
     thumb = page.get_by_test_id("stSlider").filter(has_text="f₃").get_by_role("slider")
-    expect(thumb).to_have_attribute("aria-valuenow", "-8")
+    expect(thumb).to_have_attribute("aria-valuetext", "-8.00")
     assert_no_exception(page)
 
 
