@@ -80,7 +80,8 @@ def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> Spec:
     base_layout(fig, height=height)
     fig.update_layout(showlegend=False, margin={"t": 40, "b": 10}, bargap=0.35)
     lim = max(6.0, float(np.abs(ex.logits).max()) + 1)
-    fig.update_xaxes(tickvals=classes, ticktext=ticks)
+    # Only under the probabilities: the narrower scores plot would tilt its labels on a phone.
+    fig.update_xaxes(tickvals=classes, ticktext=ticks, row=1, col=2)
     fig.update_yaxes(range=[-lim, lim], row=1, col=1)
     fig.update_yaxes(range=[0, 1.12], row=1, col=2)
     return fig.to_dict()
