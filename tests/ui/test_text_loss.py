@@ -24,16 +24,16 @@ from ui.text.loss import (
 def test_the_lecture_slide_in_formulas():
     ex = explain(logits_for((0.8, 0.2)), 1)
     first, second = softmax_latex(ex)
-    assert first.endswith("= 0.8000")
-    assert second.endswith(r"-\log p_1 = -\log(0.8000) = 0.2231")
+    assert first.endswith(r"= 0.8000 \end{aligned}")
+    assert second.endswith(r"-\log p_1 \\ &= -\log(0.8000) = 0.2231 \end{aligned}")
 
 
 def test_the_default_explorer_formula_exactly():
     ex = explain((2.0, 1.0, 0.1), 1)
     first, _ = softmax_latex(ex)
     assert first == (
-        r"p_1 = \frac{e^{f_1}}{\sum_{j=1}^{3} e^{f_j}} = \frac{e^{2}}{e^{2} + e^{1} + e^{0.1}}"
-        " = 0.6590"
+        r"\begin{aligned} p_1 &= \frac{e^{f_1}}{\sum_{j=1}^{3} e^{f_j}} \\ "
+        r"&= \frac{e^{2}}{e^{2} + e^{1} + e^{0.1}} = 0.6590 \end{aligned}"
     )
     assert "most likely class is **class 1** — the true one" in softmax_verdict(ex)
     assert "$p_y$ is near 1" in softmax_verdict(ex)  # typeset, not a raw p_y
@@ -44,8 +44,8 @@ def test_a_tiny_probability_is_never_0_0000_beside_its_log():
     p = 1 / (1 + 5 * math.exp(16))
     assert ex.p_y == pytest.approx(p)
     first, second = softmax_latex(ex)
-    assert first.endswith(r"= 2.25 \times 10^{-8}")
-    assert second.endswith(r"-\log(2.25 \times 10^{-8}) = 17.6094")
+    assert first.endswith(r"= 2.25 \times 10^{-8} \end{aligned}")
+    assert second.endswith(r"-\log(2.25 \times 10^{-8}) = 17.6094 \end{aligned}")
     assert class_rows(ex)[0]["pⱼ"] == "2.25 × 10⁻⁸"
     assert class_rows(ex)[1]["−Yⱼ log pⱼ"] == "0.0000"  # a real zero stays 0
 

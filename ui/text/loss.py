@@ -36,13 +36,15 @@ def softmax_latex(ex: SoftmaxExplained) -> tuple[str, str]:
     y, k = ex.label, ex.k
     terms = " + ".join(f"e^{{{latex(num(f, digits=2))}}}" for f in ex.logits)
     p_y = prob(ex.p_y, tex=True)
+    # Two aligned lines each: on one line they were cut off on a projector or a phone.
     first = (
-        rf"p_{y} = \frac{{e^{{f_{y}}}}}{{\sum_{{j=1}}^{{{k}}} e^{{f_j}}}} = "
-        rf"\frac{{e^{{{latex(num(ex.logits[y - 1], digits=2))}}}}}{{{terms}}} = {p_y}"
+        rf"\begin{{aligned}} p_{y} &= \frac{{e^{{f_{y}}}}}{{\sum_{{j=1}}^{{{k}}} e^{{f_j}}}} \\ "
+        rf"&= \frac{{e^{{{latex(num(ex.logits[y - 1], digits=2))}}}}}{{{terms}}} = {p_y}"
+        r" \end{aligned}"
     )
     second = (
-        rf"\ell(x, y) = \sum_{{j=1}}^{{{k}}} -Y_j \log p_j = -\log p_{y} = "
-        rf"-\log({p_y}) = {ex.loss:.4f}"
+        rf"\begin{{aligned}} \ell(x, y) &= \sum_{{j=1}}^{{{k}}} -Y_j \log p_j = -\log p_{y} \\ "
+        rf"&= -\log({p_y}) = {ex.loss:.4f} \end{{aligned}}"
     )
     return first, second
 
