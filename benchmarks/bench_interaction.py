@@ -203,7 +203,9 @@ def exercise_lesson(rec: Recorder, url_path: str, rounds: int) -> None:
     for t in range(n_tabs):
         if tabs.count():
             tabs.nth(t).click()
-            rec.page.wait_for_timeout(300)
+            # A stateful tab (st.tabs(on_change="rerun")) runs only the open tab's content:
+            # wait for that run, not a fixed time, before looking for its controls.
+            rec.settle()
         open_expanders(rec.page)
         exercise_sliders(rec, url_path, rounds)
         exercise_selectboxes(rec, url_path)

@@ -3,8 +3,6 @@ vanishing gradients along a chain of layers."""
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from engine.backprop import (
@@ -21,131 +19,203 @@ from engine.backprop import (
     ChainResult,
     build_example,
     chain_gradients,
-    chain_with,
     check_local_grads,
     parse_number,
 )
 from ui import quizzes
+from ui.charts import chart, show
 from ui.figures.backprop import chain_figure, graph_figure
-from ui.frame import lesson_header, quiz
-from ui.text.backprop import TEXT_SYMBOLS, edge_text, fmt, step_texts
+from ui.frame import lesson_header, quiz, say
+from ui.state import Settings, choice, integer, number, tab
+from ui.text.backprop import (
+    TEXT_SYMBOLS,
+    chain_sentence,
+    edge_text,
+    example_caption,
+    factor_rows,
+    fmt,
+    practice_messages,
+    practice_rows,
+    step_texts,
+    vanishing_messages,
+    verdicts,
+)
 
-P = "backprop_"  # session-state prefix
 INPUT_KEYS = ("x1", "x2", "w1", "w2", "y")
 PRESETS = {"lecture": LECTURE_EXAMPLE, "quiz": LECTURE_QUIZ}
-# What to look at again when a local derivative is wrong.
-HINTS = {
-    ("yhat", "loss"): {
-        "bce": "differentiate −y log ŷ − (1 − y) log(1 − ŷ) in ŷ: −y/ŷ + (1 − y)/(1 − ŷ).",
-        "squared": "differentiate (ŷ − y)² in ŷ: 2(ŷ − y).",
-    },
-    ("z", "yhat"): {
-        "sigmoid": "σ'(z) = σ(z)(1 − σ(z)) = ŷ(1 − ŷ), with this example's ŷ.",
-        "relu": "ReLU'(z) is 1 when z > 0 and 0 otherwise.",
-    },
-}
+N_STEPS = len(build_example(**LECTURE_EXAMPLE).steps)  # forward and backward: the same for all
+WALK, PRACTICE, VANISH = (
+    "Step through the graph",
+    "Practice: your local gradients",
+    "Vanishing gradients",
+)
 
 
-@st.cache_data(show_spinner=False)
+def _old_names(names: dict[str, str]) -> dict[str, str]:
+    """Links made before the settings helper wrote a choice by its label ('ReLU')."""
+    return {label: value for value, label in names.items()}
+
+
+S = Settings(
+    "backprop",
+    # Typed numbers: any value in range, not only the ± buttons' steps of 0.5.
+    *(number(key, LECTURE_EXAMPLE[key], -10.0, 10.0, step=0.5, snap=False) for key in INPUT_KEYS),
+    choice("activation", "sigmoid", ACTIVATIONS, old_texts=_old_names(ACTIVATION_NAMES)),
+    choice("loss", "bce", LOSSES, old_texts=_old_names(LOSS_NAMES)),
+    integer("step", 0, 0, N_STEPS),
+    integer("vg_layers", 12, 1, MAX_LAYERS),
+    choice("vg_activation", "sigmoid", CHAIN_ACTIVATIONS),
+    number("vg_w", 1.0, -3.0, 3.0, step=0.1),
+    number("vg_b", 0.0, -2.0, 2.0, step=0.1),
+    number("vg_x", 1.0, -2.0, 2.0, step=0.1),
+    tab("view", WALK, (WALK, PRACTICE, VANISH)),
+)
+EXAMPLE_SETTINGS = (*INPUT_KEYS, "activation", "loss")
+PRACTICE_STATE = S.key("practice")  # which example was checked, and wrong checks per derivative
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def example(x1: float, x2: float, w1: float, w2: float, y: float, activation: str, loss: str):
     return build_example(x1=x1, x2=x2, w1=w1, w2=w2, y=y, activation=activation, loss=loss)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=256)
 def chain(n_layers: int, activation: str, w: float, b: float, x: float) -> ChainResult:
     return chain_gradients(n_layers, activation=activation, w=w, b=b, x=x)
 
 
-# -- state and callbacks ---------------------------------------------------------------------------
+def example_args() -> tuple:
+    """The example's settings in ``example``'s order (hashable: the key of its charts)."""
+    return tuple(S[key] for key in EXAMPLE_SETTINGS)
 
 
-def init_state() -> None:
-    for key, value in LECTURE_EXAMPLE.items():
-        st.session_state.setdefault(P + key, value)
-    st.session_state.setdefault(P + "step", 0)
-    st.session_state.setdefault(P + "checked", False)
+# -- charts: built once per distinct input, shared by every learner -------------------------------
+
+
+@chart(max_entries=128)
+def graph_chart(args: tuple, step: int):
+    return graph_figure(example(*args), step)
+
+
+@chart(max_entries=32)
+def practice_graph_chart(args: tuple):
+    ex = example(*args)
+    return graph_figure(ex, ex.n_forward, height=380, highlight=False)
+
+
+@chart(max_entries=128)
+def chain_chart(n: int, activation: str, w: float, b: float, x: float):
+    return chain_figure(chain(n, activation, w, b, x))
+
+
+# -- callbacks -------------------------------------------------------------------------------------
 
 
 def load_preset(name: str) -> None:
     for key, value in PRESETS[name].items():
-        st.session_state[P + key] = value
-    st.session_state[P + "step"] = 0
-    st.session_state[P + "checked"] = False
+        S[key] = value
+    S["step"] = 0
 
 
-def move(delta: int, n_steps: int) -> None:
-    st.session_state[P + "step"] = max(0, min(n_steps, st.session_state[P + "step"] + delta))
+def step_through_quiz() -> None:
+    """The quiz's example in the graph, and the graph's tab opened to show it."""
+    load_preset("quiz")
+    S["view"] = WALK
+
+
+def move(delta: int) -> None:
+    S["step"] = max(0, min(N_STEPS, S["step"] + delta))
 
 
 def jump(to: int) -> None:
-    st.session_state[P + "step"] = to
+    S["step"] = to
 
 
-def mark_checked() -> None:
-    st.session_state[P + "checked"] = True
+def typed_answers(ex: BackpropExample) -> tuple[dict[tuple[str, str], float], list[str]]:
+    """The learner's local derivatives that parse as numbers, and what is wrong with the rest."""
+    answers: dict[tuple[str, str], float] = {}
+    problems: list[str] = []
+    for edge in ex.edges:
+        text = st.session_state.get(S.key(f"ans_{edge.src}_{edge.dst}"), "")
+        if not text.strip():
+            continue
+        try:
+            answers[(edge.src, edge.dst)] = parse_number(text)
+        except ValueError as err:
+            problems.append(f"{edge_text(edge)}: {err}")
+    return answers, problems
+
+
+def practice_state() -> dict:
+    """This example's practice record: a new example starts a fresh one."""
+    args = example_args()
+    record = st.session_state.get(PRACTICE_STATE)
+    if record is None or record["example"] != args:
+        record = {"example": args, "checked": False, "wrong": {}}
+        st.session_state[PRACTICE_STATE] = record
+    return record
+
+
+def check_answers() -> None:
+    """Count, per derivative, the checks that found it wrong: a hint first, the value later."""
+    ex = example(*example_args())
+    record = practice_state()
+    answers, _ = typed_answers(ex)
+    for c in check_local_grads(ex, answers):
+        if not c.correct:
+            record["wrong"][edge_text(c.edge)] = record["wrong"].get(edge_text(c.edge), 0) + 1
+    record["checked"] = True
 
 
 # -- widgets ---------------------------------------------------------------------------------------
 
 
-def example_controls() -> dict:
-    """Presets, inputs, weights, label, activation and loss; returns build_example's arguments."""
+def example_controls() -> None:
+    """Presets, inputs, weights, label, activation and loss."""
     st.markdown("**Load an example**")
     st.button(
-        "The lecture's example", key=P + "preset_lecture", on_click=load_preset,
+        "The lecture's example", key=S.key("preset_lecture"), on_click=load_preset,
         args=("lecture",), width="stretch",
         help="x₁ = 1, x₂ = −1, w₁ = 1, w₂ = 2, y = 1, sigmoid, binary cross-entropy",
     )  # fmt: skip
     st.button(
-        "The quiz (ReLU, squared loss)", key=P + "preset_quiz", on_click=load_preset,
+        "The quiz (ReLU, squared loss)", key=S.key("preset_quiz"), on_click=load_preset,
         args=("quiz",), width="stretch", help="the quiz break: w₂ = −2",
     )  # fmt: skip
     st.markdown("**Or set your own**")
     c1, c2 = st.columns(2)
     for column, key in zip((c1, c2, c1, c2, c1), INPUT_KEYS, strict=True):
-        column.number_input(
-            TEXT_SYMBOLS[key] + (" (label)" if key == "y" else ""),
-            min_value=-10.0, max_value=10.0, step=0.5, key=P + key, format="%g",
-            bind="query-params",
-        )  # fmt: skip
-    st.selectbox(
-        "Activation", ACTIVATIONS, format_func=ACTIVATION_NAMES.get, key=P + "activation",
-        bind="query-params",
-    )  # fmt: skip
-    st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key=P + "loss", bind="query-params")
-    return {k: st.session_state[P + k] for k in (*INPUT_KEYS, "activation", "loss")}
+        with column:
+            S.number_input(key, TEXT_SYMBOLS[key] + (" (label)" if key == "y" else ""), format="%g")
+    S.selectbox("activation", "Activation", format_func=ACTIVATION_NAMES.get)
+    S.selectbox("loss", "Loss", format_func=LOSS_NAMES.get)
 
 
-def step_controls(n_steps: int, n_forward: int) -> int:
-    step = st.session_state[P + "step"]
+def step_controls(n_forward: int) -> int:
+    step = S["step"]
     cols = st.columns([1, 1, 1.4, 1.4, 1.4])
-    cols[0].button("Reset", key=P + "reset", on_click=jump, args=(0,), width="stretch")
+    cols[0].button("Reset", key=S.key("reset"), on_click=jump, args=(0,), width="stretch")
     cols[1].button(
-        "◀ Back", key=P + "back", on_click=move, args=(-1, n_steps), disabled=step == 0,
+        "◀ Back", key=S.key("back"), on_click=move, args=(-1,), disabled=step == 0,
         width="stretch",
     )  # fmt: skip
     cols[2].button(
         "Forward step ▶" if step < n_forward else "Backward step ◀",
-        key=P + "next", on_click=move, args=(1, n_steps), disabled=step >= n_steps,
+        key=S.key("next"), on_click=move, args=(1,), disabled=step >= N_STEPS,
         type="primary", width="stretch",
     )  # fmt: skip
     cols[3].button(
-        "Fill all values", key=P + "to_forward", on_click=jump, args=(n_forward,),
+        "Fill all values", key=S.key("to_forward"), on_click=jump, args=(n_forward,),
         width="stretch",
     )  # fmt: skip
     cols[4].button(
-        "Fill all gradients", key=P + "to_end", on_click=jump, args=(n_steps,),
+        "Fill all gradients", key=S.key("to_end"), on_click=jump, args=(N_STEPS,),
         width="stretch",
     )  # fmt: skip
     return step
 
 
-def fd_text(x: float) -> str:
-    """A finite-difference estimate: always 4 decimals (it is never exact), n/a if undefined."""
-    return "n/a" if math.isnan(x) else f"{x:.4f}".replace("-", "−")
-
-
-# -- sections --------------------------------------------------------------------------------------
+# -- sections: each a fragment, so its controls rerun it and not the page -------------------------
 
 
 def show_step(ex: BackpropExample, step: int) -> None:
@@ -179,176 +249,124 @@ def show_step(ex: BackpropExample, step: int) -> None:
     st.latex(written.local_formula)
     st.latex(written.formula)
     up_sym, sym = TEXT_SYMBOLS[s.upstream_node], TEXT_SYMBOLS[s.node]
-    local_label = f"local ∂{up_sym}/∂{sym}"
     c1, c2, c3 = st.columns(3)
     c1.metric(f"upstream ∂ℓ/∂{up_sym}", fmt(s.upstream))
-    c2.metric(local_label, fmt(s.local))
+    c2.metric(f"local ∂{up_sym}/∂{sym}", fmt(s.local))
     c3.metric(f"gradient ∂ℓ/∂{sym}", fmt(s.grad))
     st.markdown(f"`{written.text}`")
 
 
-def walkthrough() -> BackpropExample | None:
+@st.fragment
+def walkthrough() -> None:
     left, right = st.columns([1, 3], gap="large")
     with left, st.container(border=True):
-        kwargs = example_controls()
+        example_controls()
     with right:
         try:
-            ex = example(**kwargs)
+            ex = example(*example_args())
         except ValueError as err:
             st.warning(f"{err}")
             st.button(
-                "Back to the lecture example", key=P + "recover", on_click=load_preset,
+                "Back to the lecture example", key=S.key("recover"), on_click=load_preset,
                 args=("lecture",),
             )  # fmt: skip
-            return None
-        n_steps = len(ex.steps)
-        st.session_state[P + "step"] = min(st.session_state[P + "step"], n_steps)
-        step = step_controls(n_steps, ex.n_forward)
-        st.plotly_chart(graph_figure(ex, step), key=P + "graph", config={"displayModeBar": False})
+            S.sync_url()
+            return
+        step = step_controls(ex.n_forward)
+        show(graph_chart(example_args(), step), key=S.key("graph"))
         show_step(ex, step)
     done = [t.text for t in step_texts(ex)[:step]]
     if done:
         with st.expander("All steps so far"):
             st.markdown("\n".join(f"{i}. {t}" for i, t in enumerate(done, start=1)))
-    return ex
+    S.sync_url()
 
 
-def practice(ex: BackpropExample | None) -> None:
+@st.fragment
+def practice() -> None:
+    try:
+        practice_section()
+    finally:
+        S.sync_url()
+
+
+def practice_section() -> None:
     st.markdown(
         "Backpropagation only ever needs **local** derivatives: how one box changes when one of "
         "its inputs changes. Work each one out for the example set in the first tab, type it "
         "(decimals like `-0.73` or fractions like `1/4`), and check. The app compares it with "
         "automatic differentiation and with a finite-difference estimate "
-        "(f(v + h) − f(v − h)) / 2h, then chains your answers together."
+        "(f(v + h) − f(v − h)) / 2h, then chains your answers together. A wrong answer gets a "
+        "hint and another try before the app shows its value."
     )
-    if ex is None:
+    try:
+        ex = example(*example_args())
+    except ValueError:
         st.warning("Fix the example in the first tab first.")
         return
-    st.caption(
-        f"Example: x₁ = {fmt(ex.inputs['x1'])}, x₂ = {fmt(ex.inputs['x2'])}, "
-        f"w₁ = {fmt(ex.inputs['w1'])}, w₂ = {fmt(ex.inputs['w2'])}, y = {fmt(ex.inputs['y'])}, "
-        f"{ACTIVATION_NAMES[ex.activation]}, {LOSS_NAMES[ex.loss]}. "
-        "The forward values are filled in for you."
-    )
+    st.caption(example_caption(ex))
     left, right = st.columns([2, 3], gap="large")
     with right:
-        st.plotly_chart(
-            graph_figure(ex, ex.n_forward, height=380, highlight=False), key=P + "practice_graph",
-            config={"displayModeBar": False},
-        )  # fmt: skip
-    answers: dict[tuple[str, str], float] = {}
-    problems: list[str] = []
+        show(practice_graph_chart(example_args()), key=S.key("practice_graph"))
     with left:
         cols = st.columns(2)
         # In the order backpropagation needs them: from the loss back to the inputs.
         for i, edge in enumerate(sorted(ex.edges, key=lambda e: -COMPUTED.index(e.dst))):
-            text = cols[i % 2].text_input(edge_text(edge), key=f"{P}ans_{edge.src}_{edge.dst}")
-            if not text.strip():
-                continue
-            try:
-                answers[(edge.src, edge.dst)] = parse_number(text)
-            except ValueError as err:
-                problems.append(f"{edge_text(edge)}: {err}")
+            # Kept while another tab is open (only the open tab runs).
+            cols[i % 2].text_input(
+                edge_text(edge), key=S.key(f"ans_{edge.src}_{edge.dst}"), persist_state="session"
+            )
         st.button(
-            "Check my local gradients", key=P + "check", on_click=mark_checked, type="primary"
-        )
+            "Check my local gradients", key=S.key("check"), on_click=check_answers,
+            type="primary",
+        )  # fmt: skip
+    answers, problems = typed_answers(ex)
     for problem in problems:
         st.warning(problem)
-    if not st.session_state[P + "checked"]:
+    record = practice_state()
+    if not record["checked"]:
         return
     if not answers:
         st.info("Type at least one local derivative, then check.")
         return
     checks = sorted(check_local_grads(ex, answers), key=lambda c: -COMPUTED.index(c.edge.dst))
-    st.dataframe(
-        [
-            {
-                "local derivative": edge_text(c.edge),
-                "your answer": fmt(c.answer),
-                "autodiff": fmt(c.edge.local),
-                "finite difference": fd_text(c.edge.local_numeric),
-                "verdict": "✓ right" if c.correct else "✗ wrong",
-            }
-            for c in checks
-        ],
-        hide_index=True,
-        key=P + "practice_table",
-    )
-    wrong = [c for c in checks if not c.correct]
-    for c in wrong:
-        node = TEXT_SYMBOLS[c.edge.dst]
-        hint = HINTS.get((c.edge.src, c.edge.dst), {})
-        why = hint.get(ex.loss) or hint.get(ex.activation) or "z = w₁x₁ + w₂x₂ is linear in each."
-        st.error(
-            f"The node **{node}** is wrong: you have {edge_text(c.edge)} = {fmt(c.answer)}, "
-            f"autodiff gives {fmt(c.edge.local)} and finite differences "
-            f"{fd_text(c.edge.local_numeric)}. "
-            f"Hint: {why}"
-        )
-    missing = len(ex.edges) - len(checks)
-    if not wrong:
-        more = f" ({missing} still to do)" if missing else ""
-        st.success(f"All {len(checks)} of your local derivatives are right{more}.")
-    w1_yours = chain_with(ex, answers, "w1")
-    st.markdown(
-        f"Chained with your local derivatives (the app's where you left one blank): "
-        f"∂ℓ/∂w₁ = {fmt(w1_yours)}; backpropagation gives {fmt(ex.grads['w1'])}."
-    )
+    found = verdicts(checks, record["wrong"])
+    st.dataframe(practice_rows(found), hide_index=True, key=S.key("practice_table"))
+    say(practice_messages(ex, found, len(ex.edges)))
+    st.markdown(chain_sentence(ex, answers))
 
 
+@st.fragment
 def vanishing() -> None:
     st.markdown(
-        "Stack n one-unit layers, h_k = act(w · h_(k−1) + b), and backpropagate from the output "
-        "h_n. The gradient reaching layer k is a **product** of one factor w · act'(z_j) for "
-        "every layer above it. The lecture's remark: when each factor is small, the product is "
-        "very small, and the layers near the input barely learn."
+        "Stack n one-unit layers, $h_k = \\mathrm{act}(w \\cdot h_{k-1} + b)$, and "
+        "backpropagate from the output $h_n$. The gradient reaching layer k is a **product** of "
+        "one factor $w \\cdot \\mathrm{act}'(z_j)$ for every layer above it. The lecture's "
+        "remark: when each factor is small, the product is very small, and the layers near the "
+        "input barely learn."
     )
     c1, c2, c3, c4, c5 = st.columns(5)
-    n = c1.slider("Layers n", 1, MAX_LAYERS, 12, key=P + "vg_layers")
-    act = c2.selectbox("Activation", CHAIN_ACTIVATIONS, key=P + "vg_activation")
-    w = c3.slider("Weight w (every layer)", -3.0, 3.0, 1.0, 0.1, key=P + "vg_w")
-    b = c4.slider("Bias b", -2.0, 2.0, 0.0, 0.1, key=P + "vg_b")
-    x = c5.slider("Input x", -2.0, 2.0, 1.0, 0.1, key=P + "vg_x")
+    with c1:
+        n = S.slider("vg_layers", "Layers n")
+    with c2:
+        act = S.selectbox("vg_activation", "Activation")
+    with c3:
+        w = S.slider("vg_w", "Weight w (every layer)")
+    with c4:
+        b = S.slider("vg_b", "Bias b")
+    with c5:
+        x = S.slider("vg_x", "Input x")
     res = chain(n, act, w, b, x)
-    st.plotly_chart(chain_figure(res), key=P + "vg_chart", config={"displayModeBar": False})
-    first, last = abs(res.grad_w[0]), abs(res.grad_w[-1])
-    if first == 0:
-        st.warning(
-            "The gradient at layer 1 is exactly 0: some factor w · act'(z) is 0 (w = 0, or a ReLU "
-            "with z ≤ 0, which passes no gradient back). Try a positive input or weight."
-        )
-    elif last > 0 and n > 1:
-        ratio = first / last
-        if ratio < 1:
-            st.info(
-                f"The gradient at layer 1 is {1 / ratio:.3g} times *smaller* than at layer {n} "
-                f"({first:.3g} vs {last:.3g})."
-            )
-        else:
-            st.info(
-                f"The gradient at layer 1 is {ratio:.3g} times *larger* than at layer {n}: "
-                "factors above 1 make gradients explode instead."
-            )
-    if act == "sigmoid":
-        st.caption(
-            "σ'(z) = σ(z)(1 − σ(z)) is at most 1/4, so with |w| ≤ 1 every factor is at most 1/4: "
-            f"after {n} layers at most (1/4)^{n - 1} = {0.25 ** (n - 1):.3g} is left."
-        )
+    show(chain_chart(n, act, w, b, x), key=S.key("vg_chart"))
+    say(vanishing_messages(res, act, w=w, x=x))
     with st.expander("The factors, layer by layer"):
-        st.dataframe(
-            [
-                {"layer k": k, "z_k": z, "act'(z_k)·w": f, "∂h_n/∂w_k": g}
-                for k, (z, f, g) in enumerate(
-                    zip(res.z, res.factors, res.grad_w, strict=True), start=1
-                )
-            ],
-            hide_index=True,
-        )
+        st.dataframe(factor_rows(res), hide_index=True, key=S.key("vg_table"))
+    S.sync_url()
 
 
 # -- the page --------------------------------------------------------------------------------------
 
-init_state()
+S.init()
 lesson_header(
     "Backpropagation",
     "To train with SGD we need the derivative of the loss on one data point with respect to each "
@@ -364,19 +382,16 @@ lesson_header(
         r"\frac{\partial z}{\partial w_1}",
     ],
 )
-# The example's numbers and the open tab are in the address bar: a teacher can share the view.
-tab_walk, tab_practice, tab_vanish = st.tabs(
-    ["Step through the graph", "Practice: your local gradients", "Vanishing gradients"],
-    key=P + "view", on_change="rerun", bind="query-params",
-)  # fmt: skip
-with tab_walk:
-    current = walkthrough()
-with tab_practice:
-    practice(current)
-with tab_vanish:
-    vanishing()
-
-qz = example(**LECTURE_QUIZ)
+S.notice()
+# The example's numbers, every slider and the open tab are in the address bar: a teacher can
+# share the view.
+tabs = S.tabs("view")
+for label, section in ((WALK, walkthrough), (PRACTICE, practice), (VANISH, vanishing)):
+    if tabs[label].open:
+        with tabs[label]:
+            section()
 quiz(quizzes.backprop())
-st.button("Step through the quiz example", key=P + "quiz_preset", on_click=load_preset,
-          args=("quiz",))  # fmt: skip
+st.button(
+    "Step through the quiz example", key=S.key("quiz_preset"), on_click=step_through_quiz
+)  # not in a fragment: it opens the graph's tab above
+S.sync_url()

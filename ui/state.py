@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,13 +87,21 @@ def choice(
     *,
     to_text: Callable[[Any], str] | None = None,
     aliases: tuple[str, ...] = (),
+    old_texts: Mapping[str, Any] | None = None,
 ) -> Setting:
-    """One of ``options`` (strings, ints or floats); in the URL as its text."""
+    """One of ``options`` (strings, ints or floats); in the URL as its text.
+
+    ``old_texts`` maps other texts to options: how links shared before this helper wrote them
+    (a widget bound to the URL wrote its displayed label, "class 2" or "ReLU"). They are read,
+    never written."""
     options = tuple(options)
     if default not in options:
         raise ValueError(f"{name}: default {default!r} is not one of the options")
     fmt = to_text or (lambda v: _float_text(v) if isinstance(v, float) else str(v))
-    by_text = {fmt(option): option for option in options}
+    by_text = {text.strip(): option for text, option in (old_texts or {}).items()}
+    if any(option not in options for option in by_text.values()):
+        raise ValueError(f"{name}: an old text names a value that is not one of the options")
+    by_text |= {fmt(option): option for option in options}
 
     def parse(text: str) -> Any:
         text = text.strip()
@@ -112,8 +120,9 @@ def choice(
 
 
 def tab(name: str, default: str, labels: Sequence[str]) -> Setting:
-    """The open tab, by label; in the URL as a short slug ("one-neuron")."""
-    return choice(name, default, labels, to_text=slug)
+    """The open tab, by label; in the URL as a short slug ("one-neuron"). The label itself, as
+    links made with ``st.tabs(bind="query-params")`` wrote it, is read too."""
+    return choice(name, default, labels, to_text=slug, old_texts={label: label for label in labels})
 
 
 def slug(label: str) -> str:
@@ -164,14 +173,24 @@ def number(
     step: float,
     aliases: tuple[str, ...] = (),
     default_from: Callable[[Settings], float] | None = None,
+    snap: bool = True,
 ) -> Setting:
     """A float in [low, high] on the grid low + k·step (a link between two steps snaps).
 
-    ``default_from`` makes the default follow other settings (read in declaration order)."""
+    ``default_from`` makes the default follow other settings (read in declaration order).
+    ``snap=False``: any value in [low, high], kept to 10 significant digits (what the URL
+    holds), for settings a learner types (a number input) or a button sets exactly (scores
+    whose softmax is 0.8); ``step`` is then only the widget's step. Use ``exact`` to store
+    such a value."""
     decimals = max(0, -math.floor(math.log10(step)) + 2)
 
     def parse(text: str) -> float:
         value = _finite(text)
+        if not snap:
+            value = exact(value)
+            if not low <= value <= high:
+                raise ValueError(f"{value} is outside {low}..{high}")
+            return value
         if not low - step / 2 <= value <= high + step / 2:
             raise ValueError(f"{value} is outside {low}..{high}")
         snapped = round(low + round((value - low) / step) * step, decimals)
@@ -188,6 +207,12 @@ def number(
         aliases=aliases,
         default_from=default_from,
     )
+
+
+def exact(value: float) -> float:
+    """``value`` as an unsnapped ``number`` setting stores it: 10 significant digits, so that
+    the URL text reads back as the same float."""
+    return float(_float_text(float(value)))
 
 
 def flag(name: str, default: bool) -> Setting:
@@ -390,7 +415,11 @@ class Settings:
         high = kind(s.high if high is None else high)
         key = self.key(name)
         if key in st.session_state:
-            st.session_state[key] = kind(min(max(st.session_state[key], low), high))
+            inside = kind(min(max(st.session_state[key], low), high))
+            # Only when it moves: a value written from the script is pushed to the browser and
+            # replaces the slider's own, newer value while a learner is still pressing keys.
+            if inside != st.session_state[key] or type(st.session_state[key]) is not kind:
+                st.session_state[key] = inside
         return st.slider(label, low, high, step=kind(s.step), **self._common(name, kwargs))
 
     def select_slider(self, name: str, label: str, **kwargs: Any) -> Any:
@@ -402,9 +431,31 @@ class Settings:
     def radio(self, name: str, label: str, **kwargs: Any) -> Any:
         return st.radio(label, self.items[name].options, **self._common(name, kwargs))
 
-    def segmented_control(self, name: str, label: str, **kwargs: Any) -> Any:
+    def segmented_control(
+        self, name: str, label: str, *, options: Sequence[Any] | None = None, **kwargs: Any
+    ) -> Any:
+        """Buttons for the declared options, or for fewer of them (``options``) when which are
+        valid depends on other settings; a value outside them is brought inside first (the
+        nearest number, else the first option), never an error."""
         kwargs.setdefault("required", True)
-        return st.segmented_control(label, self.items[name].options, **self._common(name, kwargs))
+        shown = self._within(name, options)
+        return st.segmented_control(label, shown, **self._common(name, kwargs))
+
+    def _within(self, name: str, options: Sequence[Any] | None) -> tuple:
+        declared = self.items[name].options
+        if options is None:
+            return declared
+        shown = tuple(options)
+        if not shown or any(o not in declared for o in shown):
+            raise ValueError(f"{self.key(name)}: {shown!r} is not a subset of the options")
+        key = self.key(name)
+        value = st.session_state.get(key)
+        if key in st.session_state and value not in shown:
+            numbers = all(isinstance(o, int | float) for o in (*shown, value))
+            st.session_state[key] = (
+                min(shown, key=lambda o: abs(o - value)) if numbers else shown[0]
+            )
+        return shown
 
     def number_input(self, name: str, label: str, **kwargs: Any) -> Any:
         s = self.items[name]

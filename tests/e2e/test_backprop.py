@@ -73,6 +73,14 @@ def test_practice_says_which_node_is_wrong(page: Page) -> None:
         box.press("Enter")
         wait_idle(page)
     click_button(page, "Check my local gradients")
+    # A hint and a second try first (issue 17): the value comes after a second wrong check.
+    expect(page.get_by_text("The node ŷ is not right yet")).to_be_visible()
+    expect(page.get_by_text("0.1966")).to_have_count(0)
+    box = page.get_by_label("∂ŷ/∂z", exact=True)
+    box.fill("0.3")
+    box.press("Enter")
+    wait_idle(page)
+    click_button(page, "Check my local gradients")
     expect(page.get_by_text("The node ŷ is wrong")).to_be_visible()
     assert_no_exception(page)
     page.set_viewport_size({"width": 1440, "height": 1800})
@@ -87,3 +95,21 @@ def test_vanishing_gradients_tab(page: Page) -> None:
     assert_no_exception(page)
     page.set_viewport_size({"width": 1440, "height": 1600})
     screenshot(page, "backprop_vanishing")
+
+
+def test_an_all_zero_chain_reads_as_zeros(page: Page) -> None:
+    """Issue 17: ReLU, w = −3, b = 2, x = −2 drew 60 bars near 0.001 with garbled ticks."""
+    open_page(
+        page,
+        "backprop?backprop_view=vanishing-gradients&backprop_vg_layers=60"
+        "&backprop_vg_activation=relu&backprop_vg_w=-3&backprop_vg_b=2&backprop_vg_x=-2",
+    )
+    page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
+    expect(page.get_by_text("The gradient at every layer is exactly 0")).to_be_visible()
+    chart = page.get_by_test_id("stPlotlyChart").first
+    heights = chart.locator(".bars .point path").evaluate_all(
+        "paths => paths.map(p => p.getBBox().height)"
+    )
+    assert len(heights) == 60 and max(heights) == 0  # no bar drawn: 60 empty points
+    expect(chart.locator(".textpoint text").filter(has_text="0")).to_have_count(60)
+    assert_no_exception(page)

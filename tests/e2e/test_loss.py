@@ -95,5 +95,36 @@ def test_the_address_bar_carries_the_explorer_and_the_tab(page: Page) -> None:
     expect(metrics.nth(2)).to_have_text("1.0986")  # adding 1 to all changes nothing
     page.get_by_role("tab", name="Binary cross-entropy").click()
     wait_idle(page)
-    expect(page).to_have_url(re.compile(r"loss_view=Binary"))
+    expect(page).to_have_url(re.compile(r"loss_view=binary-cross-entropy"))
+    assert_no_exception(page)
+
+
+def test_a_slider_at_its_minimum_reaches_the_link_and_comes_back(page: Page) -> None:
+    """Issue 12: f₃ = −8 left a bare /loss, and /loss?loss_f3=-8 reset f₃."""
+    open_loss(page)
+    thumb = page.get_by_test_id("stSlider").filter(has_text="f₃").get_by_role("slider")
+    thumb.focus()
+    thumb.press("Home")
+    wait_idle(page)
+    expect(thumb).to_have_attribute("aria-valuetext", "-8.00")
+    expect(page).to_have_url(re.compile(r"loss_f3=-8(&|$)"))
+    open_page(page, "loss?loss_f3=-8")
+    page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
+    thumb = page.get_by_test_id("stSlider").filter(has_text="f₃").get_by_role("slider")
+    expect(thumb).to_have_attribute("aria-valuetext", "-8.00")
+    assert_no_exception(page)
+
+
+def test_opening_the_quiz_prediction_shows_the_explorer(page: Page) -> None:
+    """Issue 17: from 'Why not squared loss?' the button changed nothing visible."""
+    open_loss(page)
+    page.get_by_role("tab", name="Why not squared loss?").click()
+    wait_idle(page)
+    click_button(page, "Open this prediction in the explorer")
+    expect(page.get_by_role("tab", name="Softmax → cross-entropy")).to_have_attribute(
+        "aria-selected", "true"
+    )
+    metrics = page.get_by_test_id("stMain").get_by_test_id("stMetricValue")
+    expect(metrics.nth(0)).to_have_text("class 3")
+    expect(page.get_by_text("Loaded into the first tab")).to_be_visible()
     assert_no_exception(page)

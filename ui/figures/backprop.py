@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
-
 from engine.backprop import COMPUTED, BackpropExample, ChainResult
 from ui.figures.common import base_layout
+from ui.figures.spec import Fig, Spec, trace
+from ui.formatting import power_of_ten
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, rgba
 from ui.text.backprop import TEXT_SYMBOLS, edge_text, fmt
 
@@ -55,7 +55,7 @@ def known_at(ex: BackpropExample, step: int) -> tuple[set[str], set[str]]:
 
 def graph_figure(
     ex: BackpropExample, step: int, *, height: int = 440, highlight: bool = True
-) -> go.Figure:
+) -> Spec:
     """The lecture's graph after ``step`` steps: boxes with value and gradient, the newest lit up
     (unless ``highlight`` is off).
 
@@ -64,7 +64,6 @@ def graph_figure(
     step = max(0, min(step, len(ex.steps)))
     values, grads = known_at(ex, step)
     current = ex.steps[step - 1] if step and highlight else None
-    # Plain dicts, handed to plotly once: adding them one by one validates the layout each time.
     annotations: list[dict] = []
     shapes: list[dict] = []
 
@@ -136,8 +135,9 @@ def graph_figure(
         hovers.append(f"{TEXT_SYMBOLS[key]} = {v_text}<br>∂ℓ/∂{TEXT_SYMBOLS[key]} = {grad_hover}")
         xs.append(cx)
         ys.append(cy)
-    fig = go.Figure(
-        go.Scatter(
+    fig = Fig(
+        trace(
+            "scatter",
             x=xs,
             y=ys,
             mode="text",
@@ -151,7 +151,6 @@ def graph_figure(
         )
     )
     base_layout(fig, height=height)
-    # One update: each plotly update call re-validates the layout, and this page redraws often.
     fig.update_layout(
         annotations=annotations,
         shapes=shapes,
@@ -160,48 +159,90 @@ def graph_figure(
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         dragmode=False,
     )
-    return fig
+    return fig.to_dict()
 
 
-def chain_figure(res: ChainResult, *, height: int = 380) -> go.Figure:
+def _decades(mags: list[float]) -> tuple[float, float, int]:
+    """A log axis's range (in decades) holding every non-zero magnitude, at least two decades
+    tall, and a tick every ``dtick`` decades (at most about eight ticks): ticks are then
+    powers of ten, never 2, 5 or SI-prefixed in-between values."""
+    low = math.floor(math.log10(min(mags)))
+    high = math.ceil(math.log10(max(mags)))
+    short = max(0, 2 - (high - low))
+    low, high = low - (short + 1) // 2, high + short // 2
+    dtick = max(1, math.ceil((high - low) / 8))
+    return low - 0.15, high + 0.15, dtick
+
+
+def chain_figure(res: ChainResult, *, height: int = 380) -> Spec:
     """|∂h_n/∂w_k| for each layer k on a log axis; bars coloured by the gradient's sign.
 
-    Exact zeros (a ReLU that is off) cannot sit on a log axis: they are drawn as short grey bars
-    at the bottom and say so on hover.
+    An exact zero (an off ReLU, w = 0 or x = 0 somewhere in the product) has no place on a log
+    axis and no bar: it is written as a "0" on the axis, so it reads as the zero it is. When
+    every gradient is 0 the axis is linear, with its one tick at 0.
     """
     n = len(res.grad_w)
+    layers = [str(k) for k in range(1, n + 1)]
     mags = [abs(g) for g in res.grad_w]
     nonzero = [m for m in mags if m > 0]
-    floor = min(nonzero) / 10 if nonzero else 1e-3
-    layers = [f"{k}" for k in range(1, n + 1)]
-    heights = [m if m > 0 else floor for m in mags]
-    colours = [_signed_colour(g) if g != 0 else MUTED for g in res.grad_w]
     hover = [
-        f"layer {k}: ∂h_n/∂w_{k} = {g:.3e}<br>this layer's factor w·act'(z) = {f:.4f}"
+        f"layer {k}: ∂h<sub>n</sub>/∂w<sub>{k}</sub> = {power_of_ten(g, style='html')}"
+        f"<br>this layer's factor w·act′(z<sub>{k}</sub>) = {f:.4f}"
         if g != 0
-        else f"layer {k}: gradient exactly 0 (a factor of 0 above or here)"
+        else f"layer {k}: ∂h<sub>n</sub>/∂w<sub>{k}</sub> = 0 exactly (a factor of 0 in the "
+        "product)"
         for k, (g, f) in enumerate(zip(res.grad_w, res.factors, strict=True), start=1)
     ]
-    fig = go.Figure(
-        go.Bar(
+    fig = Fig(
+        trace(
+            "bar",
             x=layers,
-            y=heights,
-            marker_color=colours,
+            y=[m if m > 0 else None for m in mags],
+            marker={"color": [_signed_colour(g) for g in res.grad_w]},
             hovertext=hover,
             hoverinfo="text",
-            customdata=res.grad_w,
+            customdata=list(res.grad_w),
             name="|∂h_n/∂w_k|",
         )
     )
+    zeros = [k for k, m in enumerate(mags) if m == 0]
+    title = "|∂ output / ∂ w<sub>k</sub>|"
+    if nonzero:
+        low, high, dtick = _decades(nonzero)
+        yaxis = {"type": "log", "title": f"{title}  (log scale)", "range": [low, high],
+                 "dtick": dtick, "exponentformat": "power", "showexponent": "all"}  # fmt: skip
+        zero_at = 10**low
+    else:
+        yaxis = {"title": title, "range": [-1, 1], "tickvals": [0], "ticktext": ["0"]}
+        zero_at = 0.0
+    if zeros:
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=[layers[k] for k in zeros],
+                y=[zero_at] * len(zeros),
+                mode="text",
+                text=["0"] * len(zeros),
+                textposition="top center",
+                textfont={"color": MUTED, "size": 13},
+                cliponaxis=False,
+                hovertext=[hover[k] for k in zeros],
+                hoverinfo="text",
+                name="exactly 0",
+            )
+        )
+    if not nonzero:
+        fig.add_annotation(
+            x=0.5, y=0.6, xref="paper", yref="paper", showarrow=False,
+            text="every ∂h<sub>n</sub>/∂w<sub>k</sub> is exactly 0: no gradient reaches any weight",
+            font={"color": BOUNDARY},
+        )  # fmt: skip
     base_layout(fig, height=height)
-    low = math.log10(min(heights))
-    high = math.log10(max(heights))
-    pad = max(0.5, 0.08 * (high - low))
     fig.update_layout(
-        yaxis={"type": "log", "title": "|∂ output / ∂ w_k|  (log scale)",
-               "range": [low - pad, high + pad]},
-        xaxis={"title": "layer k (1 = nearest the input, n = the output)", "type": "category"},
+        yaxis=yaxis,
+        xaxis={"title": "layer k (1 = nearest the input, n = the output)", "type": "category",
+               "categoryorder": "array", "categoryarray": layers},
         showlegend=False,
         bargap=0.15,
     )  # fmt: skip
-    return fig
+    return fig.to_dict()

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from engine.loss_lesson import BinaryComparison, SoftmaxExplained
 from ui.figures.common import base_layout
-from ui.formatting import num
+from ui.figures.spec import Fig, Spec, trace
+from ui.formatting import num, power_of_ten
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
 
 CE_COLOUR = BOUNDARY  # cross-entropy, wherever it is drawn
@@ -19,10 +18,26 @@ SQUARED_COLOUR = "#009E73"  # the squared loss beside it
 OTHER_CLASS = "#C4CCD8"  # probability bars of the classes that are not the true one
 
 
-def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> go.Figure:
-    """Scores f_j (signed colours) → softmax → probabilities p_j (the true class highlighted)."""
+def _fmt(v: float, digits: int = 3) -> str:
+    """Every decimal kept, so the bars' labels line up (the app's one formatter)."""
+    return num(v, digits=digits, trim=False)
+
+
+def _prob_label(p: float) -> str:
+    """A bar's probability: 3 decimals, or powers of ten where 3 decimals would show 0.000."""
+    return _fmt(p) if p >= 0.001 else power_of_ten(p, digits=2, style="html")
+
+
+def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> Spec:
+    """Scores f_j (signed colours) → softmax → probabilities p_j (the true class highlighted).
+
+    The true class is named in its tick label ("class 1 = y") and its bar carries its value like
+    every other bar: a floating note would cover a neighbour's label when p_y is small.
+    """
+    true = ex.label - 1
     classes = [f"class {j}" for j in range(1, ex.k + 1)]
-    fig = make_subplots(
+    ticks = [f"<b>class {j} = y</b>" if j - 1 == true else c for j, c in enumerate(classes, 1)]
+    fig = Fig.subplots(
         rows=1,
         cols=2,
         column_widths=[0.42, 0.58],
@@ -30,11 +45,12 @@ def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> go.Figure:
         subplot_titles=("scores f (logits)", "softmax probabilities p"),
     )
     fig.add_trace(
-        go.Bar(
+        trace(
+            "bar",
             x=classes,
-            y=ex.logits,
-            marker_color=[POSITIVE if v >= 0 else NEGATIVE for v in ex.logits],
-            text=[num(v, digits=2, trim=False) for v in ex.logits],
+            y=[float(v) for v in ex.logits],
+            marker={"color": [POSITIVE if v >= 0 else NEGATIVE for v in ex.logits]},
+            text=[_fmt(v, 2) for v in ex.logits],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: f = %{y:.3f}<extra></extra>",
@@ -43,51 +59,44 @@ def softmax_figure(ex: SoftmaxExplained, *, height: int = 330) -> go.Figure:
         row=1,
         col=1,
     )
-    true = ex.label - 1
     fig.add_trace(
-        go.Bar(
+        trace(
+            "bar",
             x=classes,
-            y=ex.probs,
-            marker_color=[HIGHLIGHT if j == true else OTHER_CLASS for j in range(ex.k)],
-            marker_line={"color": [BOUNDARY if j == true else OTHER_CLASS for j in range(ex.k)]},
-            text=["" if j == true else num(v, trim=False) for j, v in enumerate(ex.probs)],
+            y=[float(v) for v in ex.probs],
+            marker={
+                "color": [HIGHLIGHT if j == true else OTHER_CLASS for j in range(ex.k)],
+                "line": {"color": [BOUNDARY if j == true else OTHER_CLASS for j in range(ex.k)]},
+            },
+            text=[_prob_label(float(v)) for v in ex.probs],
             textposition="outside",
+            textfont={"color": [HIGHLIGHT if j == true else MUTED for j in range(ex.k)]},
             cliponaxis=False,
-            hovertemplate="%{x}: p = %{y:.4f}<extra></extra>",
+            hovertemplate="%{x}: p = %{y:.4g}<extra></extra>",
             name="probabilities",
         ),
         row=1,
         col=2,
     )
-    fig.add_annotation(
-        x=classes[true],
-        y=float(ex.probs[true]),
-        xref="x2",
-        yref="y2",
-        text=f"true class y = {ex.label}<br>p<sub>y</sub> = {num(ex.p_y, digits=4, trim=False)}",
-        showarrow=True,
-        arrowhead=2,
-        ay=-40 if ex.p_y < 0.75 else 0,
-        ax=0 if ex.p_y < 0.75 else 60,
-        font={"color": BOUNDARY},
-        bgcolor="rgba(255, 255, 255, 0.85)",
-    )
     base_layout(fig, height=height)
     fig.update_layout(showlegend=False, margin={"t": 40, "b": 10}, bargap=0.35)
     lim = max(6.0, float(np.abs(ex.logits).max()) + 1)
+    # Only under the probabilities: the narrower scores plot would tilt its labels on a phone.
+    fig.update_xaxes(tickvals=classes, ticktext=ticks, row=1, col=2)
     fig.update_yaxes(range=[-lim, lim], row=1, col=1)
     fig.update_yaxes(range=[0, 1.12], row=1, col=2)
-    return fig
+    return fig.to_dict()
 
 
-def quiz_figure(probs: Sequence[float], *, height: int = 300) -> go.Figure:
+def quiz_figure(probs: Sequence[float], *, height: int = 300) -> Spec:
     """The quiz's bar chart: output probabilities on classes 1 to 5, nothing highlighted."""
     classes = [str(j) for j in range(1, len(probs) + 1)]
-    fig = go.Figure(
-        go.Bar(
+    fig = Fig(
+        trace(
+            "bar",
             x=classes,
             y=list(probs),
-            marker_color=MUTED,
+            marker={"color": MUTED},
             text=[f"{p:g}" for p in probs],
             textposition="outside",
             cliponaxis=False,
@@ -97,18 +106,19 @@ def quiz_figure(probs: Sequence[float], *, height: int = 300) -> go.Figure:
     base_layout(fig, height=height, title="Output probabilities")
     fig.update_xaxes(title="class", type="category")
     fig.update_yaxes(range=[0, 1.05], title="p")
-    return fig
+    return fig.to_dict()
 
 
 def bce_figure(p_grid: np.ndarray, minus_log_p: np.ndarray, minus_log_1mp: np.ndarray,
-               *, p: float, y: int, loss: float, height: int = 380) -> go.Figure:  # fmt: skip
+               *, p: float, y: int, loss: float, height: int = 380) -> Spec:  # fmt: skip
     """−log p (label 1) and −log(1 − p) (label 0) over p, with the current (p, loss) marked."""
-    fig = go.Figure()
+    fig = Fig()
     curves = ((1, minus_log_p, "y = 1: ℓ = −log p"), (0, minus_log_1mp, "y = 0: ℓ = −log(1 − p)"))
     for label, values, name in curves:
         active = label == y
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=p_grid,
                 y=values,
                 mode="lines",
@@ -122,12 +132,13 @@ def bce_figure(p_grid: np.ndarray, minus_log_p: np.ndarray, minus_log_1mp: np.nd
             )
         )
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[p],
             y=[loss],
             mode="markers+text",
             marker={"size": 14, "color": class_colour(y), "line": {"color": "white", "width": 2}},
-            text=[f"ℓ = −log p<sub>{y}</sub> = {num(loss, trim=False)}"],
+            text=[f"ℓ = −log p<sub>{y}</sub> = {_fmt(loss)}"],
             textposition="top right" if p < 0.6 else "top left",
             showlegend=False,
             hoverinfo="skip",
@@ -136,12 +147,12 @@ def bce_figure(p_grid: np.ndarray, minus_log_p: np.ndarray, minus_log_1mp: np.nd
     base_layout(fig, height=height)
     fig.update_xaxes(title="p = p(y = 1 | x), the network's output", range=[0, 1])
     fig.update_yaxes(title="loss ℓ", range=[0, 5])
-    return fig
+    return fig.to_dict()
 
 
-def comparison_figure(cmp: BinaryComparison, *, z_now: float, height: int = 400) -> go.Figure:
+def comparison_figure(cmp: BinaryComparison, *, z_now: float, height: int = 400) -> Spec:
     """Left: both losses against the score z. Right: their slopes ∂ℓ/∂z (what training uses)."""
-    fig = make_subplots(
+    fig = Fig.subplots(
         rows=1,
         cols=2,
         horizontal_spacing=0.1,
@@ -154,7 +165,8 @@ def comparison_figure(cmp: BinaryComparison, *, z_now: float, height: int = 400)
     for name, values, grads, colour, dash in series:
         for col, ys in ((1, values), (2, grads)):
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=cmp.z,
                     y=ys,
                     mode="lines",
@@ -172,4 +184,4 @@ def comparison_figure(cmp: BinaryComparison, *, z_now: float, height: int = 400)
     base_layout(fig, height=height)
     fig.update_layout(margin={"t": 60}, legend={"y": 1.12})
     fig.update_xaxes(title="score z (p = σ(z))")
-    return fig
+    return fig.to_dict()
