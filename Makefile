@@ -4,19 +4,51 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run classroom test lint format test-engine test-app test-e2e bench clean
+.PHONY: run classroom test lint format test-engine test-app test-e2e bench clean lock upgrade
+
+# What gets installed: the locks, exact versions with the hash of every file, so a class installs
+# what the tests passed with. requirements*.txt hold the floors; `make lock` / `make upgrade`
+# (below) turn them into the locks. The dev lock holds the runtime lock's pins plus the test tools.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.runtime: requirements.txt | $(VENV)/bin/activate
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+# The venv's own pip installs the locks (no unpinned pip upgrade first). The dry run installs
+# nothing: it fails when requirements*.txt ask for a package or version the lock lacks.
+$(VENV)/.runtime: $(LOCK) requirements.txt | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	@$(PY) -m pip install --quiet --no-index --dry-run -r requirements.txt \
+		|| { echo "$(LOCK) is older than requirements.txt: run 'make lock'"; exit 1; }
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: $(DEV_LOCK) requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	@$(PY) -m pip install --quiet --no-index --dry-run -r requirements-dev.txt \
+		|| { echo "$(DEV_LOCK) is older than requirements-dev.txt: run 'make lock'"; exit 1; }
 	touch $@
+
+# The locks are compiled by uv (from PyPI, pinned here, installed into .venv only for this):
+# one universal lock for Python 3.11 and newer on Linux, macOS and Windows (markers where they
+# differ), the fewest versions across Pythons, so 3.11 and 3.12 install the same versions.
+# `make lock` after editing requirements*.txt: adds, drops or moves only what they changed.
+# `make upgrade`: every package to its newest release that the floors allow.
+# The dev lock is compiled first; the runtime lock is constrained to its pins, so the app runs
+# with the versions the tests used.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+UV_COMPILE = $(UV) pip compile --quiet --no-config --python $(PY) --python-version 3.11 \
+	--universal --fork-strategy fewest --generate-hashes --custom-compile-command "make lock" \
+	$(if $(filter upgrade,$@),--upgrade)
+
+$(VENV)/.uv-$(UV_VERSION): | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	touch $@
+
+lock upgrade: $(VENV)/.uv-$(UV_VERSION)
+	$(UV_COMPILE) requirements-dev.txt -o $(DEV_LOCK)
+	$(UV_COMPILE) requirements.txt -c $(DEV_LOCK) -o $(LOCK)
 
 # One BLAS thread per process: a classroom's sessions share the cores, and for the small matrices
 # here more threads only add overhead (a 100x100 decision-boundary grid took 9x longer with two).
