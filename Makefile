@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint format test-engine test-app test-e2e bench clean
+.PHONY: run test lint lint-js format test-engine test-app test-e2e bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,25 @@ export OPENBLAS_NUM_THREADS ?= 1
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev lint-js
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# The browser code (ui/js) with ESLint (package.json, eslint.config.mjs) when Node.js is installed;
+# without it the app and its tests still run, so this only says it skipped.
+lint-js:
+	@if command -v npm >/dev/null 2>&1; then \
+		[ -x node_modules/.bin/eslint ] || npm ci --no-audit --no-fund --silent; \
+		node_modules/.bin/eslint ui/js; \
+	else \
+		echo "lint-js: Node.js (npm) not found: JavaScript lint skipped"; \
+	fi
 
 format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev lint-js
 	./scripts/ensure-chromium.sh $(PY)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -53,4 +63,4 @@ bench: $(VENV)/.runtime
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/screenshots
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis tests/e2e/screenshots
