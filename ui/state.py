@@ -87,8 +87,11 @@ def choice(
     *,
     to_text: Callable[[Any], str] | None = None,
     aliases: tuple[str, ...] = (),
+    default_from: Callable[[Settings], Any] | None = None,
 ) -> Setting:
-    """One of ``options`` (strings, ints or floats); in the URL as its text."""
+    """One of ``options`` (strings, ints or floats); in the URL as its text.
+
+    ``default_from`` makes the default follow other settings (it must return one of the options)."""
     options = tuple(options)
     if default not in options:
         raise ValueError(f"{name}: default {default!r} is not one of the options")
@@ -108,7 +111,9 @@ def choice(
                     return option
         raise ValueError(f"{text!r} is not one of the choices")
 
-    return Setting(name, default, parse, fmt, options=options, aliases=aliases)
+    return Setting(
+        name, default, parse, fmt, options=options, aliases=aliases, default_from=default_from
+    )
 
 
 def tab(name: str, default: str, labels: Sequence[str]) -> Setting:
@@ -195,8 +200,11 @@ def int_list(
     high: int,
     max_len: int,
     aliases: tuple[str, ...] = (),
+    default_from: Callable[[Settings], tuple[int, ...]] | None = None,
 ) -> Setting:
-    """A short list of integers, "8,8" in the URL, "none" for the empty list; stored as a tuple."""
+    """A short list of integers, "8,8" in the URL, "none" for the empty list; stored as a tuple.
+
+    ``default_from`` makes the default follow other settings (it must return a tuple)."""
 
     def parse(text: str) -> tuple[int, ...]:
         text = text.strip()
@@ -216,6 +224,7 @@ def int_list(
         low=low,
         high=high,
         aliases=aliases,
+        default_from=default_from,
     )
 
 
