@@ -204,11 +204,12 @@ def int_list(
 ) -> Setting:
     """A short list of integers, "8,8" in the URL, "none" for the empty list; stored as a tuple.
 
-    ``default_from`` makes the default follow other settings (it must return a tuple)."""
+    ``default_from`` makes the default follow other settings (it must return a tuple). An empty
+    value ("hidden=") is junk, not the empty list: a link we write says "none"."""
 
     def parse(text: str) -> tuple[int, ...]:
         text = text.strip()
-        if text in ("", "none"):
+        if text == "none":
             return ()
         parts = text.split(",")
         if len(parts) > max_len:

@@ -68,3 +68,7 @@ def test_a_choice_default_must_be_an_option_and_a_dynamic_one_is_checked_when_se
     assert S.default("act") == "relu"
     hidden = int_list("hidden", (), low=1, high=8, max_len=2, default_from=lambda s: (3,))
     assert hidden.valid((3,)) and not hidden.valid((9,)) and not hidden.valid((1, 1, 1))
+    # The empty list is written "none"; an empty value is junk (the default), not ().
+    assert hidden.to_text(()) == "none" and hidden.read("none") == () and hidden.valid(())
+    with pytest.raises(ValueError):
+        hidden.read("")
