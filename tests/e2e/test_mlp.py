@@ -66,10 +66,12 @@ def test_change_the_architecture(page):
     units.fill("5")
     units.press("Enter")
     wait_idle(page)
-    # The network chart labels a deep net's layers compactly: "h3" over its unit count.
-    layer3 = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile("^h3"))
-    expect(layer3).to_have_text(re.compile(r"^h3\s*5$"))
-    assert "hidden=8%2C8%2C5" in page.url or "hidden=8,8,5" in page.url
+    # The network chart labels a deep net's layers compactly: "h₃" over its unit count (plotly
+    # writes the subscript with zero-width spaces around it).
+    labels = page.locator(".js-plotly-plot .annotation-text")
+    layer3 = labels.filter(has_text=re.compile("^h\u200b?3"))
+    expect(layer3).to_have_text(re.compile("^h\u200b?3\u200b?\\s*5$"))
+    assert "mlp_hidden=8%2C8%2C5" in page.url or "mlp_hidden=8,8,5" in page.url
     for n in (2, 1, 0):
         remove.click()
         wait_idle(page)
@@ -113,4 +115,4 @@ def test_learning_rate_10_diverges_and_pauses(page):
     click_button(page, "Lower the learning rate to 1 and continue")
     expect(paused).to_have_count(0)
     expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
-    assert "lr=1&" in page.url or page.url.endswith("lr=1")
+    assert "mlp_lr=1&" in page.url or page.url.endswith("mlp_lr=1")
