@@ -360,7 +360,7 @@ def data_controls() -> None:
     if any(S[f] != S.default(f) for f in FOLLOW):
         start = STARTS[name]
         st.button(
-            f"{DATASET_LABELS[name]}: starting settings",
+            "Starting settings",
             icon=":material/restart_alt:",
             on_click=S.reset,
             args=FOLLOW,
