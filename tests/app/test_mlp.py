@@ -457,3 +457,23 @@ def test_the_players_code_is_the_linted_js_file():
     assert mlp_player.JS_FILE.suffix == ".js" and mlp_player.JS_FILE.parent.name == "js"
     assert mlp_player.JS_FILE.read_text(encoding="utf-8") == mlp_player.JS
     assert "export default function" in mlp_player.JS
+
+
+# What each data set's starting settings reach at the default seeds (epochs, accuracy on the test
+# points, or on the training points for the fixed sets without a test set).
+START_ACCURACY = {
+    "circles": (50, 0.97), "moons": (50, 0.95), "xor_cloud": (50, 0.95), "spiral": (100, 0.95),
+    "blobs": (50, 0.95), "gaussian": (50, 0.9), "linear": (50, 0.97), "xor": (200, 1.0),
+    "lecture": (25, 1.0),
+}  # fmt: skip
+
+
+def test_every_data_set_starts_with_settings_that_learn_it(run_page):
+    at = run_page(PAGE)
+    for name, (epochs, accuracy) in START_ACCURACY.items():
+        rerun(at.selectbox(key="mlp_dataset").set_value(name))
+        t = trainer(at)
+        t.run_epochs(epochs)
+        h = t.history
+        reached = h.test_acc[-1] if len(t.X_test) else h.train_acc[-1]
+        assert reached >= accuracy and t.divergence is None, (name, reached)
