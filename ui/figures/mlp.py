@@ -323,17 +323,22 @@ def network_figure(
             font={"size": 12},
         )
     base_layout(fig, height=height)
+    fig.update_layout(margin={"t": 56}, hovermode="closest", hoverdistance=12)
     if threshold >= 0:
+        # In the bottom margin, under the units (inside the plot it ran over a tall layer's last
+        # unit).
         fig.add_annotation(
             x=(n_layers - 1) / 2,
-            y=-(tallest - 1) / 2 - 0.6,
+            y=0,
+            yref="paper",
+            yanchor="top",
             text=f"the {max_edges} strongest of {n_edges} weights",
             showarrow=False,
             font={"size": 11, "color": MUTED},
         )
+        fig.update_layout(margin={"b": 24})
     fig.update_xaxes(visible=False, range=[-0.5, n_layers - 0.5])
     fig.update_yaxes(visible=False, range=[-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 0.5])
-    fig.update_layout(margin={"t": 56}, hovermode="closest", hoverdistance=12)
     return fig.to_dict()
 
 
