@@ -71,14 +71,14 @@ N_POINTS = (50, 100, 200, 300, 500)
 class Start:
     """The settings a data set starts with, chosen so that its point shows (issue 17).
 
-    Measured with the playground's trainer (data seed 0-2 x weight seeds 0-2): the defaults reach
-    about 98 % test accuracy on circles in 50 epochs; on moons tanh stalled near 90 % for some
-    seeds where ReLU reaches 99 %; Spiral at 200 points, noise 0.1 and a
-    2-8-8-1 tanh net stayed near 50 % on test points (its arms, 0.29 apart, drown in the noise),
-    while 500 points, noise 0.05 and a 2-32-32-1 ReLU net reach 89 % in 50 epochs and 96 % in 100
-    on average (at α = 0.5 some runs diverged); at the default seeds, 99 % in 100 epochs, which
-    Play's 10 steps per frame show in 20 s.
-    Linearly separable sets start without a hidden layer: one line is all they need.
+    Measured with the playground's trainer (data seeds 0-2 × weight seeds 0-2; the test in
+    tests/app/test_mlp.py checks the default seeds). Circles: about 98 % test accuracy in 50
+    epochs. Moons: tanh stalled near 90 % for some seeds, ReLU reaches 99 %. Spiral at 200
+    points, noise 0.1 and a 2-8-8-1 tanh net stayed near 50 % on test points (its arms, 0.29
+    apart, drown in the noise); 500 points, noise 0.05 and a 2-32-32-1 ReLU net reach 89 % in 50
+    epochs and 96 % in 100 (at α = 0.5 some runs diverged), at the default seeds 99 % in 100
+    epochs: 20 s of Play at 10 steps per frame. Linearly separable sets start without a hidden
+    layer: one line is all they need.
     """
 
     noise: float = 0.1
