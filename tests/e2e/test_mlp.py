@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -164,3 +166,24 @@ def test_a_projector_at_1100_px_cuts_no_label_and_nothing_overlaps(page):
     assert page.evaluate(CUT_LABELS) == []
     assert_no_exception(page)
     screenshot(page, "mlp-1100")
+
+
+def test_download_saves_the_weights_trained_so_far(page):
+    """Step and Epoch rerun only the player's view, not the export expander: the file is built
+    when the button is clicked, from the weights as they are then."""
+    open_page(page, "mlp")
+    page.get_by_text("Share, export and import").click()
+
+    def download() -> dict:
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download the weights (JSON)").click()
+        return json.loads(Path(info.value.path()).read_text())
+
+    start = download()
+    assert start["layer_sizes"] == [2, 8, 8, 1] and start["activation"] == "tanh"
+    click_button(page, "Epoch")
+    expect(counters(page, "Epoch 1 · iteration 16")).to_be_visible()
+    trained = download()
+    assert trained["layer_sizes"] == start["layer_sizes"]
+    assert trained["params"] != start["params"]
+    assert_no_exception(page)
