@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run classroom test lint format test-engine test-app test-e2e bench clean lock upgrade
+.PHONY: run classroom test lint format test-engine test-app test-e2e bench clean lock upgrade lint-js
 
 # What gets installed: the locks, exact versions with the hash of every file, so a class installs
 # what the tests passed with. requirements*.txt hold the floors; `make lock` / `make upgrade`
@@ -68,15 +68,25 @@ classroom: $(VENV)/.runtime
 	./scripts/ensure-haproxy.sh
 	PORT=$(PORT) WORKERS=$(WORKERS) PY=$(PY) ./scripts/classroom.sh
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev lint-js
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# The browser code (ui/js) with ESLint (package.json, eslint.config.mjs) when Node.js is installed;
+# without it the app and its tests still run, so this only says it skipped.
+lint-js:
+	@if command -v npm >/dev/null 2>&1; then \
+		[ -x node_modules/.bin/eslint ] || npm ci --no-audit --no-fund --silent; \
+		node_modules/.bin/eslint ui/js; \
+	else \
+		echo "lint-js: Node.js (npm) not found: JavaScript lint skipped"; \
+	fi
 
 format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev lint-js
 	./scripts/ensure-chromium.sh $(PY)
 	./scripts/ensure-node-tools.sh
 	$(PY) -m ruff check .
@@ -98,4 +108,4 @@ bench: $(VENV)/.runtime
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/screenshots
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis tests/e2e/screenshots

@@ -114,3 +114,44 @@ def accessible_name(spec: Spec) -> str | None:
     notes = [a.get("text") for a in layout.get("annotations") or () if a.get("yanchor") == "bottom"]
     notes = [n for n in notes if n]
     return ", ".join(notes) if notes else None
+
+
+class SessionCharts:
+    """Figures of one learner's own changing state (a network that learner is training).
+
+    ``@chart`` shares figures of plain settings among everyone; a figure of weights only this
+    session has is not worth sharing, but it should still be built only when what it shows has
+    changed. ``get`` keeps the last figure of each name in the session and builds a new one only
+    when its ``scope`` (which network, which data) or its ``state`` (which moment of training)
+    changed. A view that may lag behind (while training plays, the browser cannot redraw every
+    chart on every beat) passes ``due=False``: it keeps its figure of an earlier state of the
+    same scope.
+    """
+
+    def __init__(self, session_key: str) -> None:
+        self.session_key = session_key
+
+    def get(
+        self,
+        name: str,
+        build: Callable[[], go.Figure | Spec],
+        *,
+        scope: Any,
+        state: Any = None,
+        due: bool = True,
+    ) -> Spec:
+        kept = st.session_state.setdefault(self.session_key, {})
+        old = kept.get(name)
+        if old is not None and old[0] == scope and (old[1] == state or not due):
+            return old[2]
+        if build_listener is not None:
+            build_listener(name)
+        spec = spec_of(build())
+        kept[name] = (scope, state, spec)
+        return spec
+
+    def drop(self, *names: str) -> None:
+        """Forget figures that the page no longer shows (their state is not worth keeping)."""
+        kept = st.session_state.get(self.session_key, {})
+        for name in names:
+            kept.pop(name, None)

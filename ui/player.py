@@ -94,27 +94,37 @@ class Player:
         *,
         can_play: bool = True,
         play_width: float = 1.0,
+        wrap: bool = False,
     ) -> None:
-        """The row: ``before``, Play/Pause, ``after``. While playing only Pause is live."""
+        """The row: ``before``, Play/Pause, ``after``. While playing only Pause is live.
+
+        ``wrap=True`` lays the buttons out at their natural widths in a row that wraps onto a
+        second line when the column is narrow (a projector, a phone), where equal columns would
+        cut their labels to "P…"; the ``width`` of each control is then ignored."""
         playing = self.playing
-        widths = [c.width for c in before] + [play_width] + [c.width for c in after]
-        cols = st.columns(widths)
-        for col, c in zip(cols[: len(before)], before, strict=True):
-            self._button(col, c, playing)
-        cols[len(before)].button(
+        n = len(before) + 1 + len(after)
+        if wrap:
+            row = st.container(horizontal=True, gap="small")
+            cells, width = [row] * n, "content"
+        else:
+            widths = [c.width for c in before] + [play_width] + [c.width for c in after]
+            cells, width = st.columns(widths), "stretch"
+        for cell, c in zip(cells[: len(before)], before, strict=True):
+            self._button(cell, c, playing, width)
+        cells[len(before)].button(
             self.pause_label if playing else self.play_label,
             on_click=self.set_playing,
             args=(not playing,),
             disabled=not playing and not can_play,
             icon=self.pause_icon if playing else self.play_icon,
             help=self.play_help,
-            width="stretch",
+            width=width,
             key=f"{self.key}_play",
         )
-        for col, c in zip(cols[len(before) + 1 :], after, strict=True):
-            self._button(col, c, playing)
+        for cell, c in zip(cells[len(before) + 1 :], after, strict=True):
+            self._button(cell, c, playing, width)
 
-    def _button(self, col, c: Control, playing: bool) -> None:
+    def _button(self, col, c: Control, playing: bool, width: str = "stretch") -> None:
         col.button(
             c.label,
             on_click=c.on_click,
@@ -123,7 +133,7 @@ class Player:
             type="primary" if c.primary else "secondary",
             icon=c.icon,
             help=c.help,
-            width="stretch",
+            width=width,
             key=f"{self.key}_{c.key}",
         )
 

@@ -88,12 +88,14 @@ def choice(
     to_text: Callable[[Any], str] | None = None,
     aliases: tuple[str, ...] = (),
     old_texts: Mapping[str, Any] | None = None,
+    default_from: Callable[[Settings], Any] | None = None,
 ) -> Setting:
     """One of ``options`` (strings, ints or floats); in the URL as its text.
 
     ``old_texts`` maps other texts to options: how links shared before this helper wrote them
     (a widget bound to the URL wrote its displayed label, "class 2" or "ReLU"). They are read,
-    never written."""
+    never written. ``default_from`` makes the default follow other settings (it must return one
+    of the options)."""
     options = tuple(options)
     if default not in options:
         raise ValueError(f"{name}: default {default!r} is not one of the options")
@@ -116,7 +118,9 @@ def choice(
                     return option
         raise ValueError(f"{text!r} is not one of the choices")
 
-    return Setting(name, default, parse, fmt, options=options, aliases=aliases)
+    return Setting(
+        name, default, parse, fmt, options=options, aliases=aliases, default_from=default_from
+    )
 
 
 def tab(name: str, default: str, labels: Sequence[str]) -> Setting:
@@ -236,12 +240,16 @@ def int_list(
     high: int,
     max_len: int,
     aliases: tuple[str, ...] = (),
+    default_from: Callable[[Settings], tuple[int, ...]] | None = None,
 ) -> Setting:
-    """A short list of integers, "8,8" in the URL, "none" for the empty list; stored as a tuple."""
+    """A short list of integers, "8,8" in the URL, "none" for the empty list; stored as a tuple.
+
+    ``default_from`` makes the default follow other settings (it must return a tuple). An empty
+    value ("hidden=") is junk, not the empty list: a link we write says "none"."""
 
     def parse(text: str) -> tuple[int, ...]:
         text = text.strip()
-        if text in ("", "none"):
+        if text == "none":
             return ()
         parts = text.split(",")
         if len(parts) > max_len:
@@ -257,6 +265,7 @@ def int_list(
         low=low,
         high=high,
         aliases=aliases,
+        default_from=default_from,
     )
 
 

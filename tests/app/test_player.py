@@ -77,3 +77,41 @@ def test_pause_keeps_the_position_and_step_works_again():
     assert shown(at) == "n = 2"
     at.button(key="demo_reset").click().run()
     assert shown(at) == "n = 0"
+
+
+def _wrapping_page():
+    import streamlit as st
+
+    from ui.player import Control, Player
+
+    player = Player("wrap", interval=0.5)
+    st.session_state.setdefault("wrap_n", 0)
+
+    def step():
+        st.session_state["wrap_n"] += 1
+
+    def view():
+        player.controls(
+            [Control("Step", step, key="step", primary=True)],
+            [Control("New weights", step, key="new", icon=":material/casino:")],
+            wrap=True,
+        )
+        st.markdown(f"n = {st.session_state['wrap_n']}")
+
+    player.run(view)
+
+
+def test_a_wrapping_row_has_the_same_buttons_and_rules_without_columns():
+    """``wrap=True``: the buttons at their natural widths in one row that may wrap (no equal
+    columns that cut "Play" to "P…" on a narrow screen); the rules stay the same."""
+    at = AppTest.from_function(_wrapping_page).run()
+    assert not at.columns  # a horizontal container, not st.columns
+    keys = [b.key for b in at.button]
+    assert keys == ["wrap_step", "wrap_play", "wrap_new"]
+    at.button(key="wrap_step").click().run()
+    assert shown(at) == "n = 1"
+    at.button(key="wrap_play").click().run()
+    assert at.button(key="wrap_step").disabled and at.button(key="wrap_new").disabled
+    assert at.button(key="wrap_play").label == "Pause"
+    at.button(key="wrap_play").click().run()
+    assert not at.button(key="wrap_step").disabled

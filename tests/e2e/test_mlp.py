@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -66,10 +68,12 @@ def test_change_the_architecture(page):
     units.fill("5")
     units.press("Enter")
     wait_idle(page)
-    # The network chart labels a deep net's layers compactly: "h3" over its unit count.
-    layer3 = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile("^h3"))
-    expect(layer3).to_have_text(re.compile(r"^h3\s*5$"))
-    assert "hidden=8%2C8%2C5" in page.url or "hidden=8,8,5" in page.url
+    # The network chart labels a deep net's layers compactly: "h₃" over its unit count (plotly
+    # writes the subscript with zero-width spaces around it).
+    labels = page.locator(".js-plotly-plot .annotation-text")
+    layer3 = labels.filter(has_text=re.compile("^h\u200b?3"))
+    expect(layer3).to_have_text(re.compile("^h\u200b?3\u200b?\\s*5$"))
+    assert "mlp_hidden=8%2C8%2C5" in page.url or "mlp_hidden=8,8,5" in page.url
     for n in (2, 1, 0):
         remove.click()
         wait_idle(page)
@@ -113,4 +117,73 @@ def test_learning_rate_10_diverges_and_pauses(page):
     click_button(page, "Lower the learning rate to 1 and continue")
     expect(paused).to_have_count(0)
     expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
-    assert "lr=1&" in page.url or page.url.endswith("lr=1")
+    assert "mlp_lr=1&" in page.url or page.url.endswith("mlp_lr=1")
+
+
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid="stMain"] button')]
+  .filter((b) => b.offsetParent !== null && b.innerText.trim() !== "")
+  .filter((b) => [...b.querySelectorAll('p, span, div')]
+    .some((e) => e.scrollWidth > e.clientWidth + 1))
+  .map((b) => b.innerText)"""
+
+BOXES = """(selector) => [...document.querySelectorAll(selector)].map((e) => {
+  const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
+
+
+def overlapping(boxes: list[list[float]]) -> list[tuple[int, int]]:
+    """Pairs of boxes (left, top, right, bottom) that overlap by more than a pixel."""
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[:i])
+        if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+    ]
+
+
+def test_a_projector_at_1100_px_cuts_no_label_and_nothing_overlaps(page):
+    """Issue 17 item 3: at 1100 px the buttons read "P…", "Ne…", "+ L…", the loss and accuracy
+    titles ran into their ticks and the network's layer labels into each other."""
+    page.set_viewport_size({"width": 1100, "height": 1000})
+    open_page(page, "mlp")
+    expect(page.locator(f"{PLAYER} canvas")).to_be_visible()
+    assert page.evaluate(CUT_LABELS) == []
+    board = page.locator(".st-key-mlp_board").bounding_box()
+    charts = page.locator(".st-key-mlp_charts").bounding_box()
+    assert charts["y"] >= board["y"] + board["height"] - 1  # the charts moved below the picture
+    assert charts["width"] >= 400
+    network = ".st-key-mlp_network .annotation-text"
+    expect(page.locator(network)).to_have_count(4)
+    assert overlapping(page.evaluate(BOXES, network)) == []
+    curves = ".st-key-mlp_curves"
+    labels = page.evaluate(BOXES, f"{curves} .ytick text, {curves} .g-ytitle, {curves} .legend")
+    assert len(labels) >= 6 and overlapping(labels) == []
+    for n in (3, 4, 5, 6):  # deeper nets label their layers compactly, still apart
+        page.locator(".st-key-mlp_add_layer button").first.click()
+        wait_idle(page)
+        expect(page.locator(MAIN).get_by_text(f"Network · {n} hidden layers")).to_be_visible()
+        expect(page.locator(network)).to_have_count(n + 2)
+        assert overlapping(page.evaluate(BOXES, network)) == [], n
+    assert page.evaluate(CUT_LABELS) == []
+    assert_no_exception(page)
+    screenshot(page, "mlp-1100")
+
+
+def test_download_saves_the_weights_trained_so_far(page):
+    """Step and Epoch rerun only the player's view, not the export expander: the file is built
+    when the button is clicked, from the weights as they are then."""
+    open_page(page, "mlp")
+    page.get_by_text("Share, export and import").click()
+
+    def download() -> dict:
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download the weights (JSON)").click()
+        return json.loads(Path(info.value.path()).read_text())
+
+    start = download()
+    assert start["layer_sizes"] == [2, 8, 8, 1] and start["activation"] == "tanh"
+    click_button(page, "Epoch")
+    expect(counters(page, "Epoch 1 · iteration 16")).to_be_visible()
+    trained = download()
+    assert trained["layer_sizes"] == start["layer_sizes"]
+    assert trained["params"] != start["params"]
+    assert_no_exception(page)

@@ -1,6 +1,7 @@
 """Figures of the MLP playground: boundary images, curves, the network, hidden-unit maps.
 
-Pure functions: arrays in, plotly Figures (or plain data for the animated boundary player) out.
+Pure functions: arrays in, plotly figure dicts (ui.figures.spec) or plain data for the animated
+boundary player out.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ui.figures.common import base_layout
+from ui.figures.spec import Fig, Spec, trace
 from ui.style import BOUNDARY, CLASS_COLOURS, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
 
 Bounds = tuple[float, float, float, float]
 
 MAX_TINT = 0.72  # the most confident cell is 72 % class colour, 28 % white: points stay visible
-TRAIN_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x")
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
@@ -101,12 +100,16 @@ def curves_figure(
     train_accuracy: Sequence[float],
     test_accuracy: Sequence[float],
     *,
-    height: int = 330,
-) -> go.Figure:
-    """Loss (left) and accuracy (right) against epochs, train solid and test dashed."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"), horizontal_spacing=0.2)
+    height: int = 340,
+) -> Spec:
+    """Loss (top) and accuracy (below) against epochs, train solid and test dashed.
+
+    One above the other, each named by its y-axis title: side by side in a narrow column (a
+    1100 px screen), the accuracy panel's ticks ran into the loss panel and both titles.
+    """
+    fig = Fig.subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
     pairs = ((train_loss, test_loss), (train_accuracy, test_accuracy))
-    for col, (train, test) in enumerate(pairs, 1):
+    for row, (train, test) in enumerate(pairs, 1):
         for values, name, dash, colour in (
             (train, "train", "solid", BOUNDARY),
             (test, "test", "dash", POSITIVE),
@@ -115,34 +118,33 @@ def curves_figure(
             if not xs:
                 continue
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=xs,
                     y=ys,
                     mode="lines+markers" if len(xs) < 3 else "lines",
                     line={"color": colour, "dash": dash, "width": 2.5},
                     name=name,
                     legendgroup=name,
-                    showlegend=col == 1,
+                    showlegend=row == 1,
                     hovertemplate=f"{name}: %{{y:.4f}} at epoch %{{x:.2f}}<extra></extra>",
                 ),
-                row=1,
-                col=col,
+                row=row,
+                col=1,
             )
     base_layout(fig, height=height)
-    fig.update_layout(margin={"t": 50}, legend={"y": 1.12, "x": 0.35})
-    fig.update_xaxes(title_text="epoch", rangemode="tozero")
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    return fig
+    fig.update_layout(
+        margin={"t": 28, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_xaxes(title="epoch", row=2, col=1)
+    fig.update_yaxes(title="loss", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title="accuracy", range=[0, 1.02], tickformat=".0%", row=2, col=1)
+    return fig.to_dict()
 
 
 # ----------------------------------------------------------------------------- network
-
-
-def _layer_name(layer: int, n_layers: int) -> str:
-    if layer == 0:
-        return "input"
-    return "output" if layer == n_layers - 1 else f"hidden {layer}"
 
 
 def _unit_name(layer: int, unit: int, n_layers: int) -> str:
@@ -153,14 +155,51 @@ def _unit_name(layer: int, unit: int, n_layers: int) -> str:
     return f"h{layer},{unit + 1}"
 
 
+def _layer_symbol(layer: int, n_layers: int) -> str:
+    """The lecture's names: x, h₁ … h_{L−1}, f."""
+    if layer == 0:
+        return "x"
+    return "f" if layer == n_layers - 1 else f"h<sub>{layer}</sub>"
+
+
+def layer_labels(
+    sizes: Sequence[int], *, activation: str | None, output_label: str
+) -> list[tuple[str, str]]:
+    """(symbol line, muted detail) over every layer of the network diagram.
+
+    Short on purpose: the labels sit one per layer over a chart that is 220 px wide on a
+    1100 px screen, where "hidden 1 / 8 units" ran into its neighbours. Up to two hidden
+    layers: "h₁ ∈ ℝ⁸" over the activation; deeper nets: "h₁" over its unit count.
+    """
+    n_layers = len(sizes)
+    compact = n_layers > 4
+    out = []
+    for layer, m in enumerate(sizes):
+        symbol = _layer_symbol(layer, n_layers)
+        if layer == 0:
+            detail = "input"
+        elif layer == n_layers - 1:
+            detail = output_label
+        else:
+            detail = activation or ""
+        if compact:
+            line = symbol
+            detail = f"{m}<br>{detail}" if layer == n_layers - 1 else str(m)
+        else:
+            line = f"{symbol} ∈ ℝ" + ("" if m == 1 else f"<sup>{m}</sup>")
+        out.append((line, detail))
+    return out
+
+
 def network_figure(
     params: Sequence[tuple[np.ndarray, np.ndarray]],
     *,
     output_label: str = "sigmoid",
+    activation: str | None = None,
     height: int = 420,
     max_edges: int = 800,
     weight_hover: bool = True,
-) -> go.Figure:
+) -> Spec:
     """The network: units as circles, every edge coloured by its weight's sign and sized by |w|.
 
     Hovering an edge's middle shows its weight; hovering a unit shows its bias. A big network
@@ -168,12 +207,17 @@ def network_figure(
     would hide the ones that matter and slow the browser down. ``weight_hover=False`` leaves out
     the edges' hover points, a third of the figure's cost in the browser: the playground does
     that while training plays, when the picture changes under the pointer anyway.
+
+    Parameters
+    ----------
+    params : one (W, b) per layer, W of shape (fan_in, fan_out), b (fan_out,) (the engine's).
+    activation : the hidden layers' activation, written under their labels.
     """
     sizes = [params[0][0].shape[0], *(W.shape[1] for W, _ in params)]
     n_layers = len(sizes)
     tallest = max(sizes)
     pos = [
-        np.column_stack([np.full(m, float(layer)), (np.arange(m) - (m - 1) / 2) * (1.0 / 1.0)])
+        np.column_stack([np.full(m, float(layer)), np.arange(m) - (m - 1) / 2])
         for layer, m in enumerate(sizes)
     ]
     wmax = max(float(np.max(np.abs(W))) for W, _ in params) or 1.0
@@ -182,8 +226,8 @@ def network_figure(
     if n_edges > max_edges:
         strengths = np.concatenate([np.abs(W).ravel() for W, _ in params])
         threshold = float(np.partition(strengths, n_edges - max_edges)[n_edges - max_edges])
-    fig = go.Figure()
-    # Edges grouped by sign and thickness class: a few traces instead of thousands.
+    fig = Fig()
+    # Edges grouped by sign and thickness class: a few traces with None gaps, not thousands.
     n_bins = 5
     buckets: dict[tuple[int, int], tuple[list, list]] = {}
     mid_x, mid_y, mid_text = [], [], []
@@ -199,17 +243,19 @@ def network_figure(
                 xs, ys = buckets.setdefault(key, ([], []))
                 xs.extend([a[i, 0], b[j, 0], None])
                 ys.extend([a[i, 1], b[j, 1], None])
-                mid_x.append((a[i, 0] + b[j, 0]) / 2)
-                mid_y.append((a[i, 1] + b[j, 1]) / 2)
-                mid_text.append(
-                    f"{_unit_name(layer, i, n_layers)} → {_unit_name(layer + 1, j, n_layers)}"
-                    f"<br>w = {w:.4g}"
-                )
+                if weight_hover:
+                    mid_x.append((a[i, 0] + b[j, 0]) / 2)
+                    mid_y.append((a[i, 1] + b[j, 1]) / 2)
+                    mid_text.append(
+                        f"{_unit_name(layer, i, n_layers)} → {_unit_name(layer + 1, j, n_layers)}"
+                        f"<br>w = {w:.4g}"
+                    )
     for (positive, bin_), (xs, ys) in sorted(buckets.items()):
         fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
+            trace(
+                "scatter",
+                x=[float(v) if v is not None else None for v in xs],
+                y=[float(v) if v is not None else None for v in ys],
                 mode="lines",
                 line={
                     "color": rgba(
@@ -222,12 +268,25 @@ def network_figure(
             )
         )
     if weight_hover:
-        _add_weight_hover(fig, mid_x, mid_y, mid_text)
+        # Invisible points at the edges' middles that show each weight on hover.
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=[float(v) for v in mid_x],
+                y=[float(v) for v in mid_y],
+                mode="markers",
+                marker={"size": 9, "color": "rgba(0,0,0,0)"},
+                text=mid_text,
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+                name="weights",
+            )
+        )
     node_x, node_y, node_text, node_colour = [], [], [], []
     for layer, p in enumerate(pos):
         for unit, (x, y_) in enumerate(p):
-            node_x.append(x)
-            node_y.append(y_)
+            node_x.append(float(x))
+            node_y.append(float(y_))
             name = _unit_name(layer, unit, n_layers)
             if layer == 0:
                 node_text.append(f"input {name}")
@@ -237,7 +296,8 @@ def network_figure(
                 node_text.append(f"{name}<br>b = {bias:.4g}")
                 node_colour.append("white")
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=node_x,
             y=node_y,
             mode="markers",
@@ -252,53 +312,35 @@ def network_figure(
             name="units",
         )
     )
-    compact = n_layers > 4  # deep nets: short labels, or neighbours overlap on a narrow screen
-    for layer, m in enumerate(sizes):
-        label = _layer_name(layer, n_layers)
-        if compact and 0 < layer < n_layers - 1:
-            label = f"h{layer}"
-        if layer == n_layers - 1:
-            label = output_label if compact else f"{label}<br>{output_label}"
-        units = str(m) if compact else f"{m} unit{'s' if m != 1 else ''}"
+    labels = layer_labels(sizes, activation=activation, output_label=output_label)
+    for layer, (line, detail) in enumerate(labels):
         fig.add_annotation(
             x=layer,
             y=1.0,
             yref="paper",
             yanchor="bottom",  # in the top margin: labels of two or three lines end at the plot
-            text=f"{label}<br><span style='color:{MUTED}'>{units}</span>",
+            text=f"{line}<br><span style='color:{MUTED}'>{detail}</span>",
             showarrow=False,
             font={"size": 12},
         )
     base_layout(fig, height=height)
+    fig.update_layout(margin={"t": 56}, hovermode="closest", hoverdistance=12)
     if threshold >= 0:
+        # In the bottom margin, under the units (inside the plot it ran over a tall layer's last
+        # unit).
         fig.add_annotation(
             x=(n_layers - 1) / 2,
-            y=-(tallest - 1) / 2 - 0.6,
+            y=0,
+            yref="paper",
+            yanchor="top",
             text=f"the {max_edges} strongest of {n_edges} weights",
             showarrow=False,
             font={"size": 11, "color": MUTED},
         )
+        fig.update_layout(margin={"b": 24})
     fig.update_xaxes(visible=False, range=[-0.5, n_layers - 0.5])
     fig.update_yaxes(visible=False, range=[-(tallest - 1) / 2 - 0.7, (tallest - 1) / 2 + 0.5])
-    fig.update_layout(margin={"t": 56})
-    fig.update_layout(hovermode="closest", hoverdistance=12)
-    return fig
-
-
-def _add_weight_hover(fig: go.Figure, xs: list, ys: list, texts: list[str]) -> None:
-    """Invisible points at the edges' middles that show each weight on hover."""
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="markers",
-            marker={"size": 9, "color": "rgba(0,0,0,0)"},
-            text=texts,
-            hovertemplate="%{text}<extra></extra>",
-            showlegend=False,
-            name="weights",
-        )
-    )
+    return fig.to_dict()
 
 
 # ----------------------------------------------------------------------------- unit maps
@@ -313,7 +355,7 @@ def unit_maps_figure(
     *,
     activation: str,
     max_per_layer: int = 12,
-) -> go.Figure:
+) -> Spec:
     """For every hidden unit, its output over the input plane: a mosaic, a row per layer.
 
     One heatmap per unit, all on one pair of axes, each tile shifted to its place. Why not a
@@ -331,7 +373,7 @@ def unit_maps_figure(
     r = maps[0].shape[0]
     step = r + max(2, r // 8)  # a tile and the gap after it, in grid cells
     fixed = ACTIVATION_RANGE.get(activation)
-    fig = go.Figure()
+    fig = Fig()
     for layer, grid in enumerate(maps):
         shown = min(grid.shape[2], n_cols)
         if fixed is None:  # ReLU: white at 0, full colour at the layer's largest output
@@ -343,7 +385,8 @@ def unit_maps_figure(
         for j in range(shown):
             name = f"h{layer + 1},{j + 1}"
             fig.add_trace(
-                go.Heatmap(
+                trace(
+                    "heatmap",
                     x0=j * step,
                     dx=1,
                     y0=row0,
@@ -382,21 +425,22 @@ def unit_maps_figure(
     tile_px = min(90.0, (PLOT_WIDTH - 74) * r / mosaic_w)
     base_layout(fig, height=int(34 + tile_px * mosaic_h / r))
     fig.update_layout(margin={"l": 64, "r": 10, "t": 28, "b": 6}, plot_bgcolor="white")
-    return fig
+    return fig.to_dict()
 
 
 # ----------------------------------------------------------------------------- quiz
 
 
-def probability_bars(probs: Sequence[float], *, highlight: int | None = None) -> go.Figure:
+def probability_bars(probs: Sequence[float], *, highlight: int | None = None) -> Spec:
     """The quiz's output probabilities over classes 1..k as bars."""
     k = len(probs)
     colours = [CLASS_COLOURS[0] if i != highlight else CLASS_COLOURS[1] for i in range(k)]
-    fig = go.Figure(
-        go.Bar(
+    fig = Fig(
+        trace(
+            "bar",
             x=[f"class {i + 1}" for i in range(k)],
             y=list(probs),
-            marker_color=colours,
+            marker={"color": colours},
             text=[f"{p:g}" for p in probs],
             textposition="outside",
             hovertemplate="%{x}: p = %{y}<extra></extra>",
@@ -404,9 +448,5 @@ def probability_bars(probs: Sequence[float], *, highlight: int | None = None) ->
     )
     base_layout(fig, height=260)
     fig.update_layout(width=520)
-    fig.update_yaxes(range=[0, 1.05], title_text="p")
-    return fig
-
-
-def train_symbols(k: int) -> list[str]:
-    return [TRAIN_SYMBOLS[c % len(TRAIN_SYMBOLS)] for c in range(k)]
+    fig.update_yaxes(range=[0, 1.05], title="p")
+    return fig.to_dict()
