@@ -19,8 +19,8 @@ from ui.text import Message
 
 # The lesson's header: the lecture's formulas, split so that each fits a phone's width.
 HEADER_FORMULAS = (
-    r"o = \sigma(\mathbf{w}^\top \mathbf{x} + b), \qquad "
-    r"\sigma(z) = \begin{cases} 1 & z > 0 \\ 0 & \text{otherwise} \end{cases}",
+    r"\begin{gathered} o = \sigma(\mathbf{w}^\top \mathbf{x} + b) \\ "
+    r"\sigma(z) = \begin{cases} 1 & z > 0 \\ 0 & \text{otherwise} \end{cases} \end{gathered}",
     r"\vec w = (w_1, \dots, w_d, b), \quad \vec x = (x_1, \dots, x_d, 1)",
     r"o_i \ne y_i \Rightarrow \begin{cases} \vec w \leftarrow \vec w + \vec x_i "
     r"& \text{if } y_i = 1 \\ \vec w \leftarrow \vec w - \vec x_i & \text{if } y_i = 0 "
