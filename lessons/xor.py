@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from engine.datasets import DESCRIPTIONS
@@ -44,6 +43,7 @@ from ui.text.xor import (
     epoch_rows,
     fail_verdict,
     learned_note,
+    markdown_table,
     point,
     prediction_feedback,
     separable_caption,
@@ -186,18 +186,6 @@ def input_chart(key: NetKey):
 @chart(max_entries=64)
 def hidden_chart(key: NetKey):
     return hidden_plane(as_net(key), XOR_X, XOR_Y)
-
-
-def right_colour(value: str) -> str:
-    colour = "#007A5A" if value.startswith("✓") else "#B8410C"
-    return f"color: {colour}; font-weight: 700"
-
-
-def truth_table_view(columns: dict[str, list]) -> None:
-    """A short table shown whole, every column at its width: a 4-row truth table has nothing to
-    scroll, and a column cut to "rig" hides the answer."""
-    frame = pd.DataFrame(columns)
-    st.table(frame.style.map(right_colour, subset=["right?"]), hide_index=True, width="content")
 
 
 # -- callbacks -------------------------------------------------------------------------------------
@@ -355,7 +343,7 @@ def fail_section() -> None:
     with side_col:
         st.markdown("**Mistakes per epoch**")
         show(mistakes_bars(tuple(run.mistakes_per_epoch())), key=S.key("mistakes"))
-        st.table(pd.DataFrame(epoch_rows(run)), hide_index=True, width="content")
+        st.markdown(markdown_table(epoch_rows(run)))
     S.sync_url()
 
 
@@ -406,7 +394,7 @@ def designer_section() -> None:
             help="σ is the perceptron's output, 1 when the score is > 0; the next column is "
             "what the gate should output.",
         )
-        truth_table_view(truth_rows(gate, table))
+        st.markdown(markdown_table(truth_rows(gate, table)))
     with verdict_col:
         say([designer_verdict(gate, table, w)])
         st.caption(separable_caption(linearly_separable(X, y)))
@@ -475,7 +463,7 @@ def compose_section() -> None:
     table, verdict = st.columns([1, 1.8], gap="large")
     with table:
         st.markdown("**Truth table**")
-        truth_table_view(compose_rows(net, XOR_X, XOR_Y))
+        st.markdown(markdown_table(compose_rows(net, XOR_X, XOR_Y)))
     with verdict:
         say([compose_verdict(net, XOR_X, XOR_Y)])
     row = S.radio("net_row", "Feed one input", format_func=ROWS.__getitem__, horizontal=True)

@@ -2,6 +2,7 @@
 in the URL; charts rebuilt only where a control changes them."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -29,6 +30,17 @@ def trace_names(at, key):
 
 def texts(elements):
     return " ".join(e.value for e in elements)
+
+
+def md_table(at, first: str) -> dict[str, list[str]]:
+    """The Markdown table whose first column is ``first``, column by column, with the coloured
+    marks of its right? column as the learner reads them (✓, ✗)."""
+    (text,) = [m.value for m in at.markdown if m.value.startswith(f"| {first} |")]
+    head, _, *rows = text.splitlines()
+    names = [c.strip() for c in head[1:-1].split(" | ")]
+    cells = [[c.strip() for c in row[1:-1].split(" | ")] for row in rows]
+    plain = [[re.sub(r"^:(green|red)\[\*\*(.)\*\*\]$", r"\2", c) for c in r] for r in cells]
+    return {name: [r[k] for r in plain] for k, name in enumerate(names)}
 
 
 def rerun(at):
@@ -79,9 +91,9 @@ def test_run_is_locked_until_a_prediction_then_xor_loops(run_page):
     steps = chart(at, "xor_steps_chart")
     assert len(steps["frames"]) == 4
     assert "w⃗ ← w⃗ − x⃗1 = (−1, 0, 0)" in steps["frames"][0]["layout"]["title"]["text"]
-    table = at.table[0].value
-    assert list(table[""])[-2:] == ["↺ loop", "= epoch 3"]
-    assert list(table["mistakes"]) == ["2", "3", "4", "…"]
+    table = md_table(at, "epoch")
+    assert table[""][-2:] == ["↺ loop", "= epoch 3"]
+    assert table["mistakes"] == ["2", "3", "4", "…"]
 
 
 def test_the_play_button_and_the_slider_do_not_overlap(run_page):
@@ -134,28 +146,30 @@ def test_lecture_start_and_random_start(run_page):
 def test_gate_designer_sliders_fill_the_truth_table(run_page):
     at = open_tab(run_page(PAGE), GATES)
     assert at.session_state["xor_gate"] == "and"
-    table = at.table[0].value
-    assert list(table["right?"]) == ["✓", "✓", "✓", "✗"]
+    assert md_table(at, "x₁")["right?"] == ["✓", "✓", "✓", "✗"]
+    assert any(m.value.endswith("| :red[**✗**] |") for m in at.markdown)  # in red
     assert "3 of 4 rows right" in texts(at.info)
     at.slider(key="xor_w1").set_value(1.0).run()
     at.slider(key="xor_w2").set_value(1.0).run()
     at.slider(key="xor_b").set_value(-1.5).run()
-    table = at.table[0].value
-    assert list(table["w₁x₁+w₂x₂+b"]) == ["−1.5", "−0.5", "−0.5", "0.5"]
+    table = md_table(at, "x₁")
+    assert table["w₁x₁+w₂x₂+b"] == ["−1.5", "−0.5", "−0.5", "0.5"]
     assert "this perceptron is a AND gate" in texts(at.success)
     # The same weights on OR: two rows wrong.
     at.radio(key="xor_gate").set_value("or").run()
     assert at.query_params["xor_gate"] == "or"
-    assert list(at.table[0].value["right?"]).count("✗") == 2
+    assert md_table(at, "x₁")["right?"].count("✗") == 2
 
 
 def test_every_column_of_the_truth_tables_is_shown_whole(run_page):
-    """Issue 17 item 4: a column cut to "rig". The tables are static, at their own width."""
+    """Issue 17 item 4: a column cut to "rig" in a scrolling grid. The truth tables are Markdown
+    now: each column as wide as its content."""
     at = open_tab(run_page(PAGE), GATES)
-    assert list(at.table[0].value.columns)[-1] == "right?"
-    assert not at.dataframe  # no scrolling grid that could cut a column
+    assert list(md_table(at, "x₁"))[-1] == "right?"
+    assert not at.dataframe and not at.table  # no grid that could cut a column
     at = open_tab(at, COMPOSE)
-    assert list(at.table[0].value.columns) == ["x₁", "x₂", "h₁", "h₂", "y", "XOR", "right?"]
+    assert list(md_table(at, "x₁")) == ["x₁", "x₂", "h₁", "h₂", "y", "XOR", "right?"]
+    assert not at.dataframe and not at.table
 
 
 def test_let_the_perceptron_learn_each_gate(run_page):
@@ -174,9 +188,9 @@ def test_not_has_one_input(run_page):
     assert not [s for s in at.slider if s.key == "xor_w2"]
     at.button(key="xor_learn").click().run()
     assert (at.session_state["xor_w1"], at.session_state["xor_b"]) == (-1.0, 1.0)
-    table = at.table[0].value
-    assert list(table.columns) == ["x₁", "w₁x₁+b", "σ", "NOT", "right?"]
-    assert list(table["right?"]) == ["✓", "✓"]
+    table = md_table(at, "x₁")
+    assert list(table) == ["x₁", "w₁x₁+b", "σ", "NOT", "right?"]
+    assert table["right?"] == ["✓", "✓"]
 
 
 def test_w2_survives_a_visit_to_not(run_page):
@@ -223,9 +237,8 @@ def test_composed_network_computes_xor_and_breaks_when_edited(run_page):
     assert "(0, 0) (a 0 of XOR) and (0, 1) (a 1) land on the same point (0, 1)" in error
     at.button(key="xor_net_reset").click().run()
     assert "This network computes XOR" in texts(at.success)
-    (xor_table,) = [t.value for t in at.table if "XOR" in t.value.columns]
-    np.testing.assert_array_equal(xor_table["y"], [0, 1, 1, 0])
-    np.testing.assert_array_equal(xor_table["h₁"], [0, 1, 1, 1])
+    xor_table = md_table(at, "x₁")
+    assert xor_table["y"] == ["0", "1", "1", "0"] and xor_table["h₁"] == ["0", "1", "1", "1"]
 
 
 def test_the_verdict_describes_the_network_on_screen(run_page):

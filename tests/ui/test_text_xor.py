@@ -14,6 +14,7 @@ from ui.text.xor import (
     fail_verdict,
     learned_note,
     linear_text,
+    markdown_table,
     prediction_feedback,
     truth_rows,
     unit_short_name,
@@ -126,8 +127,20 @@ def test_fail_verdict_of_xor_from_zeros():
         "so from here it runs epoch 3 over and over and the mistakes never reach 0 (2, 3, 4, …)"
         in v.text
     )
-    assert [r["mistakes"] for r in epoch_rows(run)] == ["2", "3", "4", "…"]
-    assert [r[""] for r in epoch_rows(run)] == ["", "", "↺ loop", "= epoch 3"]
+    rows = epoch_rows(run)
+    assert rows["mistakes"] == ["2", "3", "4", "…"]
+    assert rows[""] == ["", "", "↺ loop", "= epoch 3"]
+    assert rows["w⃗ at its start"] == ["(0, 0, 0)", "(−1, 0, 0)", "(−1, 0, 1)", "(−1, 0, 1)"]
+
+
+def test_markdown_table_shows_every_column_whole():
+    table = markdown_table({"x₁": [0, 1], "σ": [1, 0], "a|b": ["|", ""], "right?": ["✓", "✗"]})
+    assert table.splitlines() == [
+        "| x₁ | σ | a\\|b | right? |",
+        "|:-:|:-:|:-:|:-:|",
+        "| 0 | 1 | \\| | :green[**✓**] |",
+        "| 1 | 0 |  | :red[**✗**] |",
+    ]
 
 
 def test_fail_verdict_of_and_converges():

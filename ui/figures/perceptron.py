@@ -79,13 +79,16 @@ def boundary_segment(w: Sequence[float], bounds: Bounds) -> np.ndarray | None:
             x = -(w2 * y + b) / w1
             if x0 - 1e-9 <= x <= x1 + 1e-9:
                 points.append((x, y))
-    unique = np.unique(np.round(np.array(points), 12), axis=0) if points else np.zeros((0, 2))
+    # A corner can be hit twice; the two farthest-apart points are the segment's ends. (Plain
+    # Python: np.unique(axis=0) on four points cost milliseconds.)
+    unique = list(dict.fromkeys((round(x, 12), round(y, 12)) for x, y in points))
     if len(unique) < 2:
         return None
-    # Two farthest-apart points are the segment's ends (a corner can be hit twice).
-    dists = np.linalg.norm(unique[:, None] - unique[None], axis=-1)
-    i, j = np.unravel_index(np.argmax(dists), dists.shape)
-    return unique[[i, j]]
+    ends = max(
+        ((p, q) for k, p in enumerate(unique) for q in unique[k + 1 :]),
+        key=lambda pq: (pq[0][0] - pq[1][0]) ** 2 + (pq[0][1] - pq[1][1]) ** 2,
+    )
+    return np.array(ends, dtype=float)
 
 
 def closed(poly: np.ndarray) -> tuple[list[float], list[float]]:

@@ -3,7 +3,7 @@ with each input, all derived from the numbers on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -31,6 +31,30 @@ MINSKY_PARAGRAPH = (
     "data, computing power and network designs of the time, multi-layer perceptrons could not be "
     "trained successfully, and interest collapsed: the **first AI winter**."
 )
+
+
+# A right row in green, a wrong one in red (the mark itself says it without the colour).
+MARKS = {"✓": ":green[**✓**]", "✗": ":red[**✗**]"}
+
+
+def markdown_table(columns: Mapping[str, Sequence]) -> str:
+    """A short table as Markdown, column by column: each column as wide as its content, so
+    nothing is cut off ("rig" for "right?") or hidden behind a scroll bar, and it costs the server
+    nothing to draw. A "right?" column is coloured."""
+    names = list(columns)
+    rows = zip(*columns.values(), strict=True)
+
+    def cell(name: str, value: object) -> str:
+        text = str(value).replace("|", "\\|")
+        return MARKS.get(text, text) if name == "right?" else text
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    header = [n.replace("|", "\\|") for n in names]
+    lines = [line(header), "|" + "|".join(":-:" for _ in names) + "|"]
+    lines += [line([cell(n, v) for n, v in zip(names, row, strict=True)]) for row in rows]
+    return "\n".join(lines)
 
 
 def point(x: Sequence[float]) -> str:
@@ -107,29 +131,26 @@ def fail_verdict(run: PerceptronRun) -> Message:
     return Message("warning", f"Stopped after {run.max_epochs} epochs without converging.")
 
 
-def epoch_rows(run: PerceptronRun) -> list[dict[str, str]]:
-    """One row per epoch: the weights it started from and its mistakes; a loop is marked."""
+def epoch_rows(run: PerceptronRun) -> dict[str, list[str]]:
+    """One row per epoch, column by column: the weights it started from and its mistakes; the
+    epoch where the loop starts is marked, and the repeat after the last one."""
     starts = run.epoch_start_weights()
     mistakes = run.mistakes_per_epoch()
-    rows = [
-        {
-            "epoch": str(e),
-            "w⃗ at its start": vec(starts[e - 1]),
-            "mistakes": str(mistakes[e - 1]),
-            "": "↺ loop" if run.cycled and e == run.cycle_start else "",
-        }
-        for e in range(1, run.epochs + 1)
-    ]
+    epochs = range(1, run.epochs + 1)
+    columns = {
+        "epoch": [str(e) for e in epochs],
+        "w⃗ at its start": [vec(starts[e - 1]) for e in epochs],
+        "mistakes": [str(mistakes[e - 1]) for e in epochs],
+        "": ["↺ loop" if run.cycled and e == run.cycle_start else "" for e in epochs],
+    }
     if run.cycled:
-        rows.append(
-            {
-                "epoch": str(run.epochs + 1),
-                "w⃗ at its start": vec(starts[run.epochs]),
-                "mistakes": "…",
-                "": f"= epoch {run.cycle_start}",
-            }
-        )
-    return rows
+        for name, value in zip(
+            columns,
+            (str(run.epochs + 1), vec(starts[run.epochs]), "…", f"= epoch {run.cycle_start}"),
+            strict=True,
+        ):
+            columns[name].append(value)
+    return columns
 
 
 def cycle_caption(n_lines: int, cycle_start: int) -> str:
