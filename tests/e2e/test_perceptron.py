@@ -62,6 +62,7 @@ def test_xor_is_declared_not_separable(page):
 def test_neuron_sliders_and_quiz(page):
     open_page(page, "perceptron")
     page.get_by_role("tab", name="One neuron").click()
+    wait_idle(page)  # the open tab is a setting: opening one runs the page for its content
     assert r"{1 \times 1} + {2 \times 1} + (-1) = 2" in katex_text(page)
     # Drag b to its maximum with the keyboard: the score becomes 1 + 2 + 3 = 6.
     page.get_by_role("slider", name="b").focus()
