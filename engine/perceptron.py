@@ -12,7 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from engine.datasets import LECTURE_START_WEIGHTS
+
 Array = NDArray[np.float64]
+# Where a two-input perceptron starts: the lecture's w = (1, 2), b = -1, all zeros, or small
+# random integers (a seed picks them, so a shared link starts from the same weights).
+START_KINDS = ("lecture", "zeros", "random")
 
 
 def step(z: ArrayLike) -> NDArray[np.int64] | int:
@@ -223,3 +228,19 @@ def data_problems(X: ArrayLike, y: ArrayLike) -> tuple[list[str], list[str]]:
                 "separate a point from itself, so the perceptron can never converge."
             )
     return errors, warnings
+
+
+def start_weights(kind: str, seed: int = 0) -> Array:
+    """Extended starting weights (w1, w2, b) of a two-input perceptron.
+
+    ``kind`` is one of START_KINDS; ``seed`` picks the random integers (ignored otherwise).
+    Random weights are integers in -3..3: every score stays exact, so an inner product can be
+    checked by hand and a repeat of the weights (a cycle) is an exact repeat.
+    """
+    if kind == "lecture":
+        return LECTURE_START_WEIGHTS.copy()
+    if kind == "zeros":
+        return np.zeros(3)
+    if kind == "random":
+        return np.random.default_rng(seed).integers(-3, 4, size=3).astype(np.float64)
+    raise ValueError(f"Unknown start {kind!r}; choose one of: {', '.join(START_KINDS)}.")

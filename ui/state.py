@@ -466,12 +466,17 @@ class Settings:
             )
         return shown
 
-    def number_input(self, name: str, label: str, **kwargs: Any) -> Any:
+    def number_input(
+        self, name: str, label: str, *, step: float | None = None, **kwargs: Any
+    ) -> Any:
+        """A number input over the declared range. ``step`` (the +/− buttons) may be coarser
+        than the declared grid, so that a typed value between two clicks is kept."""
         s = self.items[name]
         low, high = s.low, s.high
         if s.step == 1:
             low, high = int(low), int(high)
-        return st.number_input(label, low, high, step=s.step, **self._common(name, kwargs))
+        step = s.step if step is None else type(s.default)(step)
+        return st.number_input(label, low, high, step=step, **self._common(name, kwargs))
 
     def toggle(self, name: str, label: str, **kwargs: Any) -> bool:
         return st.toggle(label, **self._common(name, kwargs))

@@ -63,6 +63,7 @@ def test_gate_designer_and_xor_from_gates(page):
     page.set_viewport_size({"width": 1440, "height": 1700})  # screenshots show whole tabs
     open_xor(page, "?gate=or")
     page.get_by_role("tab", name="2 · Design a gate").click()
+    wait_idle(page)
     main = page.locator(MAIN)
     # Zero weights: OR is wrong on the three rows that should be 1.
     expect(main.get_by_text("1 of 4 rows right")).to_be_visible()
@@ -74,6 +75,7 @@ def test_gate_designer_and_xor_from_gates(page):
     screenshot(page, "xor-designer")
 
     page.get_by_role("tab", name="3 · Build XOR from gates").click()
+    wait_idle(page)
     expect(main.get_by_text("This network computes XOR.")).to_be_visible()
     # Make the output unit an OR (bias −0.5 instead of −1.5): it breaks.
     bias = page.get_by_role("spinbutton", name="bias b").nth(2)

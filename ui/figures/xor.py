@@ -1,15 +1,28 @@
-"""Figures of the XOR lesson: the cycle of boundaries, gate designer planes, the two-layer net."""
+"""Figures of the XOR lesson: the cycle of boundaries, gate designer planes, the two-layer net.
+
+Built as plain dicts (ui/figures/spec.py); every builder returns ``fig.to_dict()``.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from engine.gates import TwoLayerNet, perceptron_output
 from ui.figures.common import base_layout
-from ui.figures.perceptron import Bounds, boundary_segment, halfplane_polygon, shade_halfplanes
+from ui.figures.perceptron import (
+    Bounds,
+    clip_polygon,
+    closed,
+    fill_trace,
+    halfplane_polygon,
+    line_trace,
+    point_labels,
+    shade_halfplanes,
+)
+from ui.figures.spec import Fig, Spec, trace
 from ui.formatting import num, vec
 from ui.style import BOUNDARY, HIGHLIGHT, MUTED, NEGATIVE, POSITIVE, class_colour, rgba
 
@@ -20,63 +33,49 @@ HIDDEN_DASH = ("dash", "dot")
 CYCLE_DASH = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
-def _point_label(x: Sequence[float]) -> str:
+def point_label(x: Sequence[float]) -> str:
+    """(0, 1)"""
     return "(" + ", ".join(num(v) for v in x) + ")"
 
 
-def _square(fig: go.Figure, bounds: Bounds, *, x_title: str, y_title: str) -> None:
-    fig.update_xaxes(range=bounds[:2], title_text=x_title, constrain="domain", dtick=1)
+def _square(fig: Fig, bounds: Bounds, *, x_title: str, y_title: str) -> None:
+    fig.update_xaxes(range=list(bounds[:2]), title=x_title, constrain="domain", dtick=1)
     fig.update_yaxes(
-        range=bounds[2:],
-        title_text=y_title,
+        range=list(bounds[2:]),
+        title=y_title,
         scaleanchor="x",
         scaleratio=1,
         constrain="domain",
+        constraintoward="top",  # a narrow column leaves its spare height below, not above
         dtick=1,
     )
 
 
-def _line(
-    fig: go.Figure,
-    w: Sequence[float],
-    bounds: Bounds,
-    *,
-    name: str,
-    dash: str = "solid",
-    colour: str = BOUNDARY,
-    width: float = 3,
-) -> bool:
-    seg = boundary_segment(w, bounds)
-    if seg is None:
+def _line(fig: Fig, w: Sequence[float], bounds: Bounds, **style) -> bool:
+    line = line_trace(w, bounds, hoverinfo="name", **style)
+    if line is None:
         return False
-    fig.add_trace(
-        go.Scatter(
-            x=seg[:, 0],
-            y=seg[:, 1],
-            mode="lines",
-            line={"color": colour, "width": width, "dash": dash},
-            name=name,
-            hoverinfo="name",
-        )
-    )
+    fig.add_trace(line)
     return True
 
 
 def _points(
-    fig: go.Figure,
+    fig: Fig,
     X: np.ndarray,
     y: np.ndarray,
     *,
     labels: Sequence[str] | None = None,
     wrong: np.ndarray | None = None,
     positions: Sequence[str] | None = None,
+    legend: bool = True,
 ) -> None:
     """Points coloured by their true class; a cross over each point the unit gets wrong.
 
-    ``positions`` sets each label's plotly textposition; by default labels point away from the
-    middle of the view (so none runs off the plot), class 1 below, class 0 above.
+    ``positions`` sets where each label sits (as plotly's textposition); by default labels point
+    away from the middle of the view (so none runs off the plot), class 1 below, class 0 above.
+    Labels are boxed annotations: a line under a label never crosses its text.
     """
-    labels = list(labels) if labels is not None else [_point_label(x) for x in X]
+    labels = list(labels) if labels is not None else [point_label(x) for x in X]
     right = X[:, 0] > (X[:, 0].min() + X[:, 0].max()) / 2 if len(X) > 1 else np.zeros(len(X), bool)
     if positions is None:
         positions = [
@@ -88,33 +87,38 @@ def _points(
         if len(idx) == 0:
             continue
         fig.add_trace(
-            go.Scatter(
-                x=X[idx, 0],
-                y=X[idx, 1],
-                mode="markers+text",
+            trace(
+                "scatter",
+                x=X[idx, 0].tolist(),
+                y=X[idx, 1].tolist(),
+                mode="markers",
                 marker={
                     "size": 18,
                     "color": class_colour(cls),
                     "symbol": "circle" if cls == 0 else "diamond",
                     "line": {"width": 1.5, "color": "white"},
                 },
-                text=[labels[i] for i in idx],
-                textposition=[positions[i] for i in idx],
                 cliponaxis=False,
-                textfont={"size": 13},
                 name=f"class {cls}",
+                showlegend=legend,
                 hovertemplate="(%{x}, %{y})<extra>class " + str(cls) + "</extra>",
             )
         )
+    point_labels(fig, X, labels, positions)
     if wrong is not None and np.any(wrong):
         bad = np.flatnonzero(wrong)
         fig.add_trace(
-            go.Scatter(
-                x=X[bad, 0],
-                y=X[bad, 1],
+            trace(
+                "scatter",
+                x=X[bad, 0].tolist(),
+                y=X[bad, 1].tolist(),
                 mode="markers",
-                marker={"size": 28, "symbol": "x-thin-open", "line": {"width": 3}},
-                marker_color=BOUNDARY,
+                marker={
+                    "size": 28,
+                    "symbol": "x-thin-open",
+                    "line": {"width": 3, "color": BOUNDARY},
+                    "color": BOUNDARY,
+                },
                 name="wrong",
                 hoverinfo="skip",
             )
@@ -128,7 +132,7 @@ def cycle_plane(
     *,
     final: np.ndarray | None = None,
     height: int = 500,
-) -> go.Figure:
+) -> Spec:
     """The boundaries a cycling perceptron visits over and over, numbered in visiting order.
 
     Parameters
@@ -136,7 +140,7 @@ def cycle_plane(
     X : (n, 2) points. y : (n,) labels. cycle : extended weights (3,) in the order visited.
     final : (3,) weights the run stopped with, shaded (when there is no cycle: the learned line).
     """
-    fig = go.Figure()
+    fig = Fig()
     if final is not None:
         shade_halfplanes(fig, final, GATE_BOUNDS)
     for k, w in enumerate(cycle):
@@ -149,44 +153,35 @@ def cycle_plane(
         if not _line(fig, w, GATE_BOUNDS, name=name, **style):
             # Still listed in the legend, so the loop reads 1, 2, 3, ... without a gap.
             where = "no line: w₁ = w₂ = 0" if w[0] == 0 and w[1] == 0 else "line off the plot"
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="lines",
-                    line={"color": style["colour"], "width": style["width"], "dash": style["dash"]},
-                    name=f"{name} ({where})",
-                )
-            )
+            line = {"color": style["colour"], "width": style["width"], "dash": style["dash"]}
+            name = f"{name} ({where})"
+            fig.add_trace(trace("scatter", x=[None], y=[None], mode="lines", line=line, name=name))
     if final is not None and not cycle:
         _line(fig, final, GATE_BOUNDS, name=f"learned line w⃗ = {vec(final)}")
-    _points(fig, X, y)
     # The legend is for the numbered lines; the classes keep the app-wide colours and shapes.
-    fig.for_each_trace(
-        lambda t: t.update(showlegend=False) if t.name in ("class 0", "class 1") else None
-    )
+    _points(fig, X, y, legend=False)
     base_layout(fig, height=height)
     _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
-    return fig
+    return fig.to_dict()
 
 
 def gate_plane(
     X: np.ndarray, y: np.ndarray, w: Sequence[float], outputs: np.ndarray, *, height: int = 420
-) -> go.Figure:
+) -> Spec:
     """A two-input gate: its four rows, the unit's line and the half-plane it calls 1."""
-    fig = go.Figure()
+    fig = Fig()
     shade_halfplanes(fig, w, GATE_BOUNDS)
     _line(fig, w, GATE_BOUNDS, name="w₁x₁ + w₂x₂ + b = 0")
     _points(fig, X, y, wrong=outputs != y)
     base_layout(fig, height=height)
     fig.update_layout(showlegend=False)
     _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
-    return fig
+    return fig.to_dict()
 
 
 def not_line(
     X: np.ndarray, y: np.ndarray, w: Sequence[float], outputs: np.ndarray, *, height: int = 260
-) -> go.Figure:
+) -> Spec:
     """NOT has one input: the 'line' is a threshold point on the number line, x₁ = −b / w₁.
 
     The band is shaded by what the unit outputs there (orange 1, blue 0).
@@ -212,11 +207,12 @@ def not_line(
         }
         for a, c, cls in pieces
     ]
-    fig = go.Figure()
+    fig = Fig()
     if len(pieces) == 2:
         t = pieces[0][1]
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[t, t],
                 y=[-0.45, 0.45],
                 mode="lines",
@@ -232,19 +228,26 @@ def not_line(
     _points(fig, pts, y, labels=[""] * len(X), wrong=outputs != y)
     for v in X[:, 0]:
         fig.add_annotation(
-            x=v, y=-0.3, text=f"x₁ = {num(v)}", showarrow=False, yanchor="top", bgcolor="white"
+            x=float(v),
+            y=-0.3,
+            text=f"x₁ = {num(v)}",
+            showarrow=False,
+            yanchor="top",
+            bgcolor="white",
         )
     base_layout(fig, height=height)
     fig.update_layout(shapes=shapes, showlegend=False)
-    fig.update_xaxes(range=[lo, hi], title_text="x₁", dtick=1, zeroline=False)
+    fig.update_xaxes(range=[lo, hi], title="x₁", dtick=1, zeroline=False)
     fig.update_yaxes(range=[-0.8, 0.8], visible=False)
-    return fig
+    return fig.to_dict()
 
 
 # ----------------------------------------------------------------------------- the network
 
-NODE_POS = {"x1": (0.0, 2.0), "x2": (0.0, 0.0), "h1": (2.2, 2.0), "h2": (2.2, 0.0), "y": (4.4, 1.0)}
-NODE_R = 0.46
+NODE_POS = {"x1": (0.0, 2.0), "x2": (0.0, 0.0), "h1": (2.1, 2.0), "h2": (2.1, 0.0), "y": (4.2, 1.0)}
+# Big enough for three lines of text (name, gate, value) when the diagram is phone-wide.
+NODE_R = 0.56
+X_RANGE, Y_RANGE = [-0.7, 4.9], [-1.1, 2.7]
 
 
 def _weight_colour(w: float) -> str:
@@ -256,8 +259,8 @@ def network_figure(
     *,
     names: Sequence[str] = ("OR", "NAND", "AND"),
     values: dict[str, float] | None = None,
-    height: int = 400,
-) -> go.Figure:
+    height: int = 380,
+) -> Spec:
     """x₁, x₂ -> h₁, h₂ -> y, each edge labelled with its weight, each unit with its bias.
 
     Edge colour is the weight's sign (vermilion positive, blue negative), width its size.
@@ -266,10 +269,10 @@ def network_figure(
     shapes: list[dict] = []
     annotations: list[dict] = []
     edges = [
-        (src, f"h{j + 1}", float(net.hidden[j, i]), 0.74)
+        (src, f"h{j + 1}", float(net.hidden[j, i]), 0.7)
         for j in range(2)
         for i, src in enumerate(("x1", "x2"))
-    ] + [(f"h{j + 1}", "y", float(net.output[j]), 0.5) for j in range(2)]
+    ] + [(f"h{j + 1}", "y", float(net.output[j]), 0.45) for j in range(2)]
     for src, dst, w, t in edges:
         (x0, y0), (x1, y1) = NODE_POS[src], NODE_POS[dst]
         d = np.array([x1 - x0, y1 - y0])
@@ -278,10 +281,10 @@ def network_figure(
         b = np.array([x1, y1]) - NODE_R * d_unit
         annotations.append(
             {
-                "x": b[0],
-                "y": b[1],
-                "ax": a[0],
-                "ay": a[1],
+                "x": float(b[0]),
+                "y": float(b[1]),
+                "ax": float(a[0]),
+                "ay": float(a[1]),
                 "xref": "x",
                 "yref": "y",
                 "axref": "x",
@@ -297,8 +300,8 @@ def network_figure(
         mid = a + t * (b - a)
         annotations.append(
             {
-                "x": mid[0],
-                "y": mid[1],
+                "x": float(mid[0]),
+                "y": float(mid[1]),
                 "text": f"<b>{num(w)}</b>",
                 "showarrow": False,
                 "font": {"size": 15, "color": _weight_colour(w)},
@@ -357,40 +360,57 @@ def network_figure(
                     "font": {"size": 14, "color": _weight_colour(bias)},
                 }
             )
-    fig = go.Figure()
     # An invisible trace so the axes exist and hover shows nothing odd.
-    fig.add_trace(go.Scatter(x=[-0.6, 5.0], y=[-0.9, 2.6], mode="markers", opacity=0))
+    fig = Fig(trace("scatter", x=X_RANGE, y=Y_RANGE, mode="markers", opacity=0, hoverinfo="skip"))
     base_layout(fig, height=height)
     fig.update_layout(shapes=shapes, annotations=annotations, showlegend=False)
-    fig.update_xaxes(visible=False, range=[-0.6, 5.0])
-    fig.update_yaxes(visible=False, range=[-0.95, 2.6], scaleanchor="x", scaleratio=1)
-    return fig
+    fig.update_xaxes(visible=False, range=X_RANGE)
+    fig.update_yaxes(visible=False, range=Y_RANGE, scaleanchor="x", scaleratio=1)
+    return fig.to_dict()
 
 
-def _output_region(fig: go.Figure, net: TwoLayerNet, bounds: Bounds) -> None:
-    """Shade where the whole network outputs 1 and 0, evaluated on a fine grid."""
-    xs = np.linspace(bounds[0], bounds[1], 161)
-    ys = np.linspace(bounds[2], bounds[3], 161)
-    gx, gy = np.meshgrid(xs, ys)
-    _, _, out = net.forward(np.column_stack([gx.ravel(), gy.ravel()]))
-    fig.add_trace(
-        go.Heatmap(
-            x=xs,
-            y=ys,
-            z=out.reshape(gx.shape),
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, rgba(class_colour(0), 0.12)], [1, rgba(class_colour(1), 0.16)]],
-            showscale=False,
-            hoverinfo="skip",
-        )
-    )
+def _where(cell: np.ndarray, w: np.ndarray, on: int) -> np.ndarray:
+    """The part of a convex cell where the unit with extended weights ``w`` outputs ``on``."""
+    if w[0] == 0 and w[1] == 0:  # no line: the unit says step(b) everywhere
+        return cell if int(w[2] > 0) == on else np.zeros((0, 2))
+    return clip_polygon(cell, w, positive=on == 1)
 
 
-def input_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int = 400) -> go.Figure:
+def output_regions(net: TwoLayerNet, bounds: Bounds) -> dict[int, list[np.ndarray]]:
+    """Where the whole network outputs 0 and 1 inside the view, as exact polygons.
+
+    The hidden lines cut the view into cells; inside a cell every hidden unit's output is fixed,
+    so the network's output is too. Returns {output: [(k, 2) polygons]}.
+    """
+    x0, x1, y0, y1 = bounds
+    view = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    regions: dict[int, list[np.ndarray]] = {0: [], 1: []}
+    for pattern in itertools.product((0, 1), repeat=net.hidden.shape[0]):
+        cell = view
+        for w, on in zip(net.hidden, pattern, strict=True):
+            cell = _where(cell, w, on)
+            if len(cell) < 3:
+                break
+        if len(cell) < 3:
+            continue
+        _, out = perceptron_output(net.output, np.array([pattern], dtype=float))
+        regions[int(out[0])].append(cell)
+    return regions
+
+
+def input_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int = 400) -> Spec:
     """The hidden units' lines in the input plane, shaded by what the network outputs."""
-    fig = go.Figure()
-    _output_region(fig, net, GATE_BOUNDS)
+    fig = Fig()
+    for cls, polygons in output_regions(net, GATE_BOUNDS).items():
+        if not polygons:
+            continue
+        xs: list = []
+        ys: list = []
+        for poly in polygons:  # one trace per output, the cells split by None
+            cx, cy = closed(poly)
+            xs += [*cx, None]
+            ys += [*cy, None]
+        fig.add_trace(fill_trace(cls, xs[:-1], ys[:-1], alpha=0.14 if cls == 0 else 0.18))
     for j in range(net.hidden.shape[0]):
         _line(
             fig,
@@ -404,19 +424,19 @@ def input_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int =
     base_layout(fig, height=height)
     fig.update_layout(showlegend=False)
     _square(fig, GATE_BOUNDS, x_title="x₁", y_title="x₂")
-    return fig
+    return fig.to_dict()
 
 
-def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int = 400) -> go.Figure:
+def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int = 400) -> Spec:
     """Where the inputs land in the hidden space (h₁, h₂), and the output unit's line there."""
     H, _, _ = net.forward(X)
-    fig = go.Figure()
+    fig = Fig()
     shade_halfplanes(fig, net.output, HIDDEN_BOUNDS)
     _line(fig, net.output, HIDDEN_BOUNDS, name="output unit's line")
     # Several inputs can land on one hidden point: one marker per (point, class), all inputs named.
     groups: dict[tuple[int, int, int], list[str]] = {}
     for h, label, x in zip(H, y, X, strict=True):
-        groups.setdefault((int(h[0]), int(h[1]), int(label)), []).append(_point_label(x))
+        groups.setdefault((int(h[0]), int(h[1]), int(label)), []).append(point_label(x))
     keys = list(groups)
     pts = np.array([[k[0], k[1]] for k in keys], dtype=float)
     labels = np.array([k[2] for k in keys])
@@ -434,43 +454,23 @@ def hidden_plane(net: TwoLayerNet, X: np.ndarray, y: np.ndarray, *, height: int 
     base_layout(fig, height=height)
     fig.update_layout(showlegend=False)
     _square(fig, HIDDEN_BOUNDS, x_title="h₁", y_title="h₂")
-    return fig
+    return fig.to_dict()
 
 
-def _frame_traces(w: np.ndarray, x: np.ndarray, bounds: Bounds) -> list[go.Scatter]:
+def _frame_traces(w: np.ndarray, x: np.ndarray, bounds: Bounds) -> list[Spec]:
     """Shading of both half-planes, the boundary and a ring on the visited point, for one step."""
     traces = []
     for cls in (0, 1):
         poly = halfplane_polygon(w, bounds, positive=cls == 1)
-        xs = [*poly[:, 0], poly[0, 0]] if len(poly) >= 3 else []
-        ys = [*poly[:, 1], poly[0, 1]] if len(poly) >= 3 else []
-        traces.append(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                fill="toself",
-                fillcolor=rgba(class_colour(cls), 0.13),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-    seg = boundary_segment(w, bounds)
+        xs, ys = closed(poly) if len(poly) >= 3 else ([], [])
+        traces.append(fill_trace(cls, xs, ys))
+    line = line_trace(w, bounds, name="boundary now")
+    traces.append(line or trace("scatter", x=[], y=[], mode="lines", name="boundary now"))
     traces.append(
-        go.Scatter(
-            x=[] if seg is None else seg[:, 0],
-            y=[] if seg is None else seg[:, 1],
-            mode="lines",
-            line={"color": BOUNDARY, "width": 3},
-            name="boundary now",
-            hoverinfo="skip",
-        )
-    )
-    traces.append(
-        go.Scatter(
-            x=[x[0]],
-            y=[x[1]],
+        trace(
+            "scatter",
+            x=[float(x[0])],
+            y=[float(x[1])],
             mode="markers",
             marker={
                 "size": 34,
@@ -487,9 +487,8 @@ def _frame_traces(w: np.ndarray, x: np.ndarray, bounds: Bounds) -> list[go.Scatt
 def _step_caption(s) -> str:
     """Two lines: where the run is, and what the visited point did to the weights."""
     i = s.index + 1
-    head = (
-        f"Epoch {s.epoch}, x⃗{i} = {_point_label(s.x[:2])} (class {s.label}), w⃗ = {vec(s.w_before)}"
-    )
+    head = f"Epoch {s.epoch}, x⃗{i} = {point_label(s.x[:2])} (class {s.label}), "
+    head += f"w⃗ = {vec(s.w_before)}"
     if s.updated:
         sign = "+" if s.label == 1 else "−"
         what = f"wrong: w⃗ ← w⃗ {sign} x⃗{i} = {vec(s.w)}"
@@ -498,7 +497,7 @@ def _step_caption(s) -> str:
     return f"{head}<br>score {num(s.score)} → predicts {s.predicted}, {what}"
 
 
-def steps_animation(X: np.ndarray, y: np.ndarray, steps: Sequence, *, height: int = 500):
+def steps_animation(X: np.ndarray, y: np.ndarray, steps: Sequence, *, height: int = 500) -> Spec:
     """The perceptron's steps as plotly frames the browser plays: line, shading, visited point.
 
     Parameters
@@ -510,27 +509,46 @@ def steps_animation(X: np.ndarray, y: np.ndarray, steps: Sequence, *, height: in
         raise ValueError("There are no steps to animate.")
     bounds = GATE_BOUNDS
     first = steps[0]
-    fig = go.Figure(data=_frame_traces(first.w_before, first.x, bounds))
+    fig = Fig(*_frame_traces(first.w_before, first.x, bounds))
     _points(fig, X, y)
-    frames = []
-    for k, s in enumerate(steps):
-        frames.append(
-            go.Frame(
-                data=_frame_traces(s.w_before, s.x, bounds),
-                traces=[0, 1, 2, 3],
-                name=str(k),
-                layout={"title": {"text": _step_caption(s)}},
-            )
-        )
-    fig.frames = frames
+    fig.frames = [
+        {
+            "data": _frame_traces(s.w_before, s.x, bounds),
+            "traces": [0, 1, 2, 3],
+            "name": str(k),
+            "layout": {"title": {"text": _step_caption(s)}},
+        }
+        for k, s in enumerate(steps)
+    ]
     play = {"frame": {"duration": 900, "redraw": True}, "transition": {"duration": 0}}
+    # The slider runs the chart's whole width and the play button sits under it: side by side,
+    # a narrow chart slid the slider's handle behind the button.
     fig.update_layout(
+        sliders=[
+            {
+                "active": 0,
+                "x": 0,
+                "len": 1,
+                "y": -0.18,
+                "yanchor": "top",
+                "pad": {"t": 0, "b": 0},
+                "currentvalue": {"visible": False},
+                "steps": [
+                    {
+                        "label": f"{s.epoch}·x{s.index + 1}",
+                        "method": "animate",
+                        "args": [[str(k)], {**play, "mode": "immediate"}],
+                    }
+                    for k, s in enumerate(steps)
+                ],
+            }
+        ],
         updatemenus=[
             {
                 "type": "buttons",
                 "showactive": False,
                 "x": 0,
-                "y": -0.17,
+                "y": -0.42,
                 "xanchor": "left",
                 "yanchor": "top",
                 "direction": "left",
@@ -543,30 +561,12 @@ def steps_animation(X: np.ndarray, y: np.ndarray, steps: Sequence, *, height: in
                 ],
             }
         ],
-        sliders=[
-            {
-                "active": 0,
-                "x": 0.32,
-                "len": 0.68,
-                "y": -0.13,
-                "yanchor": "top",
-                "currentvalue": {"visible": False},
-                "steps": [
-                    {
-                        "label": f"{s.epoch}·x{s.index + 1}",
-                        "method": "animate",
-                        "args": [[str(k)], {**play, "mode": "immediate"}],
-                    }
-                    for k, s in enumerate(steps)
-                ],
-            }
-        ],
     )
     base_layout(fig, height=height, title=_step_caption(first))
     fig.update_layout(
         title={"font": {"size": 13}, "x": 0, "xanchor": "left"},
-        margin={"t": 60, "b": 120},
+        margin={"t": 60, "b": 160},
         showlegend=False,
     )
     _square(fig, bounds, x_title="x₁", y_title="x₂")
-    return fig
+    return fig.to_dict()
