@@ -39,12 +39,18 @@ class _Built(go.Figure):
     """A figure whose dict is already built and validated: ``to_dict`` hands it over as is.
 
     ``st.plotly_chart`` accepts any plotly figure and asks it for ``to_dict()``; this one
-    answers without the deep copy, so a cached chart costs only its JSON encoding.
+    answers without the deep copy, so a cached chart costs only its JSON encoding. It is never
+    initialised as a plotly figure (an empty ``go.Figure`` still builds its layout and template):
+    ``to_dict`` is all that is ever asked of it (tests/app/test_charts.py).
     """
 
-    def __init__(self, spec: Spec) -> None:
-        super().__init__()
-        self._spec = spec
+    def __new__(cls, spec: Spec) -> _Built:
+        figure = object.__new__(cls)
+        object.__setattr__(figure, "_spec", spec)
+        return figure
+
+    def __init__(self, spec: Spec) -> None:  # everything is done in __new__
+        pass
 
     def to_dict(self) -> Spec:
         return self._spec

@@ -488,7 +488,7 @@ class Settings:
         """The lesson's tabs, stateful: the open one is a setting (in the URL), and only its
         content needs to run (``container.open``). Returns {label: container}."""
         labels = self.items[name].options
-        containers = st.tabs(
-            list(labels), key=self.key(name), on_change="rerun", default=self[name]
-        )
+        # No default=: the value is already in the session (init), and a default that changes
+        # with the open tab would change the widget's identity and remount every tab's content.
+        containers = st.tabs(list(labels), key=self.key(name), on_change="rerun")
         return dict(zip(labels, containers, strict=True))
