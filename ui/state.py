@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
@@ -111,9 +111,20 @@ def choice(
     return Setting(name, default, parse, fmt, options=options, aliases=aliases)
 
 
-def tab(name: str, default: str, labels: Sequence[str]) -> Setting:
-    """The open tab, by label; in the URL as a short slug ("one-neuron")."""
-    return choice(name, default, labels, to_text=slug)
+def tab(
+    name: str, default: str, labels: Sequence[str], *, aliases: tuple[str, ...] = ()
+) -> Setting:
+    """The open tab, by label; in the URL as a short slug ("one-neuron").
+
+    The label itself is read too: Streamlit's ``bind="query-params"`` wrote it into links
+    shared before this helper existed."""
+    setting = choice(name, default, labels, to_text=slug, aliases=aliases)
+    by_slug = setting.parse
+
+    def parse(text: str) -> str:
+        return text.strip() if text.strip() in setting.options else by_slug(text)
+
+    return replace(setting, parse=parse)
 
 
 def slug(label: str) -> str:
@@ -361,11 +372,34 @@ class Settings:
             st.session_state[key] = kind(min(max(st.session_state[key], low), high))
         return st.slider(label, low, high, step=kind(s.step), **self._common(name, kwargs))
 
-    def select_slider(self, name: str, label: str, **kwargs: Any) -> Any:
-        return st.select_slider(label, self.items[name].options, **self._common(name, kwargs))
+    def _options(self, name: str, options: Sequence[Any] | None) -> tuple:
+        """The declared choices, or ``options`` that depend on other settings (a 3 × 3 output
+        has 9 entries to pick from): a value outside them becomes the nearest one (a number)
+        or the first one, never an error."""
+        if options is None:
+            return self.items[name].options
+        options = tuple(options)
+        key = self.key(name)
+        value = st.session_state.get(key)
+        if options and value not in options:
+            numbers = all(isinstance(o, int | float) for o in options)
+            if numbers and isinstance(value, int | float):
+                st.session_state[key] = min(options, key=lambda o: abs(o - value))
+            else:
+                st.session_state[key] = options[0]
+        return options
 
-    def selectbox(self, name: str, label: str, **kwargs: Any) -> Any:
-        return st.selectbox(label, self.items[name].options, **self._common(name, kwargs))
+    def select_slider(
+        self, name: str, label: str, *, options: Sequence[Any] | None = None, **kwargs: Any
+    ) -> Any:
+        options = self._options(name, options)
+        return st.select_slider(label, options, **self._common(name, kwargs))
+
+    def selectbox(
+        self, name: str, label: str, *, options: Sequence[Any] | None = None, **kwargs: Any
+    ) -> Any:
+        options = self._options(name, options)
+        return st.selectbox(label, options, **self._common(name, kwargs))
 
     def radio(self, name: str, label: str, **kwargs: Any) -> Any:
         return st.radio(label, self.items[name].options, **self._common(name, kwargs))
