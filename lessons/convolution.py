@@ -3,7 +3,7 @@ the sliding window step by step, multiple input channels and filters, pooling.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import numpy as np
 import streamlit as st
@@ -83,6 +83,8 @@ S = Settings(
 CURSOR = S.key("cursor")  # the sliding window's position: player state, not a shared setting
 SIGNATURE = S.key("signature")  # the sizes and values the cursor belongs to
 CHECKED = S.key("checked")  # the settings the learner's prediction was checked for
+EDITED = S.key("edited")  # {sizes and values: (X, K)} as the learner typed them
+EDIT_ROUND, EDIT_START = S.key("edit_round"), S.key("edit_start")  # fresh editors on each opening
 player = Player(
     "conv", interval=PLAY_INTERVAL,
     play_help=f"Slide automatically, one position every {PLAY_INTERVAL:g} s",
@@ -145,17 +147,32 @@ def base_kernel(h: int, w: int, mode: str, seed: int) -> np.ndarray:
 
 
 def as_key(a: np.ndarray) -> tuple[tuple[float, ...], ...]:
-    """A small grid as a hashable chart key."""
+    """A small grid as plain numbers (what the learner typed, kept in the session)."""
     return tuple(tuple(float(v) for v in row) for row in a)
+
+
+Problem = tuple[tuple[int, ...], bytes, bytes]
+
+
+def problem_key(s: Setup, x: np.ndarray, k: np.ndarray) -> Problem:
+    """Sizes and values as a cheap cache key: Streamlit hashes bytes in one go, a tuple of
+    floats number by number and a dataclass by pickling it."""
+    return astuple(s), np.asarray(x, float).tobytes(), np.asarray(k, float).tobytes()
+
+
+def unpack(problem: Problem) -> tuple[Setup, np.ndarray, np.ndarray]:
+    sizes, x, k = problem
+    s = Setup(*sizes)
+    return s, np.frombuffer(x).reshape(s.nh, s.nw), np.frombuffer(k).reshape(s.kh, s.kw)
 
 
 # ----------------------------------------------------------------------------- charts
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def window_numbers(s: Setup, x: tuple, k: tuple) -> tuple[np.ndarray, np.ndarray]:
+def window_numbers(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     """The padded input and the whole output, (H_p, W_p) and (H_out, W_out)."""
-    x, k = np.array(x), np.array(k)
+    s, x, k = unpack(problem)
     out = conv2d(
         x[None], k[None, None], stride=(s.sh, s.sw), padding=s.padding, dilation=(s.dh, s.dw)
     )[0]
@@ -163,10 +180,10 @@ def window_numbers(s: Setup, x: tuple, k: tuple) -> tuple[np.ndarray, np.ndarray
 
 
 @chart(max_entries=256)
-def window_chart(s: Setup, x: tuple, k: tuple, cursor: int):
+def window_chart(problem: Problem, cursor: int):
     """The padded input with the window at position ``cursor``, the kernel and the output so far."""
-    x_pad, out = window_numbers(s, x, k)
-    x, k = np.array(x), np.array(k)
+    s, x, k = unpack(problem)
+    x_pad, out = window_numbers(problem)
     ho, wo = out.shape
     i, j = divmod(cursor, wo)
     return sliding_window_figure(
@@ -267,6 +284,11 @@ def move(delta: int | None, total: int) -> None:
     st.session_state[CURSOR] = max(0, min(total - 1, cursor))
 
 
+def new_editors() -> None:
+    """The editors were opened (or closed): the next ones start from what was typed."""
+    st.session_state[EDIT_ROUND] = st.session_state.get(EDIT_ROUND, 0) + 1
+
+
 def new_values() -> None:
     S["seed"] = (S["seed"] + 1) % SEEDS
 
@@ -315,18 +337,22 @@ def shape_controls() -> Setup:
         S.slider("pw", "Padding columns, each side",
                  help="Columns of zeros added left and right: $p_w$ is twice this.")  # fmt: skip
         S.slider("sw", "Stride $s_w$ (columns)")
-    with st.expander("Dilation and uneven padding"):
-        st.caption(
-            "Dilation spreads the kernel's taps apart (d − 1 cells between them); an extra row "
-            "or column of padding at the bottom / right makes the padding uneven."
-        )
-        c, d = st.columns(2)
-        with c:
-            S.slider("dh", "Dilation $d_h$")
-            S.slider("extra_h", "Extra row at the bottom")
-        with d:
-            S.slider("dw", "Dilation $d_w$")
-            S.slider("extra_w", "Extra column, right")
+    # Stateful, so that its four sliders are only drawn (and paid for) while it is open; their
+    # values are settings and stay when it is closed.
+    more = st.expander("Dilation and uneven padding", key=S.key("more"), on_change="rerun")
+    if more.open:
+        with more:
+            st.caption(
+                "Dilation spreads the kernel's taps apart (d − 1 cells between them); an extra "
+                "row or column of padding at the bottom / right makes the padding uneven."
+            )
+            c, d = st.columns(2)
+            with c:
+                S.slider("dh", "Dilation $d_h$")
+                S.slider("extra_h", "Extra row at the bottom")
+            with d:
+                S.slider("dw", "Dilation $d_w$")
+                S.slider("extra_w", "Extra column, right")
     return current_setup()
 
 
@@ -365,11 +391,26 @@ def values_controls(s: Setup) -> tuple[np.ndarray, np.ndarray, list[str]]:
     seed = S["seed"]
     x0 = base_input(s.nh, s.nw, mode, seed)
     k0 = base_kernel(s.kh, s.kw, mode, seed)
-    with st.expander("Edit the input and kernel values"):
+    # The editors are drawn only while their expander is open (two data editors cost more than
+    # the rest of the section); what the learner typed is kept for these sizes and values.
+    tag = f"{s.nh}x{s.nw}_{s.kh}x{s.kw}_{mode}_{seed}"
+    typed = st.session_state.get(EDITED, {}).get(tag)
+    x, k = (np.array(typed[0]), np.array(typed[1])) if typed else (x0, k0)
+    editors = st.expander("Edit the input and kernel values", key=S.key("edit"),
+                          on_change=new_editors)  # fmt: skip
+    if not editors.open:
+        return x, k, []
+    with editors:
         st.caption("Click a cell and type a whole number. A new size starts from fresh values.")
-        tag = f"{s.nh}x{s.nw}_{s.kh}x{s.kw}_{mode}_{seed}"
-        x, notes_x = edited_grid(x0, S.key(f"x_edit_{tag}"), "Input X")
-        k, notes_k = edited_grid(k0, S.key(f"k_edit_{tag}"), "Kernel K")
+        # The editors start from the values typed before and keep that start while open.
+        opened = (tag, st.session_state.get(EDIT_ROUND, 0))
+        start = st.session_state.get(EDIT_START)
+        if start is None or start[0] != opened:
+            start = st.session_state[EDIT_START] = (opened, x, k)
+        name = f"{tag}_{opened[1]}"
+        x, notes_x = edited_grid(start[1], S.key(f"x_edit_{name}"), "Input X")
+        k, notes_k = edited_grid(start[2], S.key(f"k_edit_{name}"), "Kernel K")
+    st.session_state[EDITED] = {tag: (as_key(x), as_key(k))}
     return x, k, notes_x + notes_k
 
 
@@ -401,7 +442,7 @@ def shape_view(s: Setup) -> tuple[int, int] | None:
 
 def prediction_gate(s: Setup) -> bool:
     """Predict-then-run: True when the shape may be shown."""
-    signature = tuple(vars(s).values())
+    signature = astuple(s)
     if st.session_state.get(CHECKED) == signature:
         return True
     st.markdown("**Your prediction: what is the output shape?**")
@@ -424,9 +465,10 @@ def prediction_feedback(s: Setup) -> None:
     say([prediction_verdict(guess, shape)])
 
 
-def window_view(s: Setup, x: tuple, k: tuple) -> None:
+def window_view(problem: Problem) -> None:
     """The player's row, the sliding window and the current inner product. Runs as the
     player's fragment: a button or a tick of Play reruns only this."""
+    s, _, k = unpack(problem)
     ho, wo = s.out_shape()
     total = ho * wo
     cursor = min(st.session_state.get(CURSOR, 0), total - 1)
@@ -453,13 +495,13 @@ def window_view(s: Setup, x: tuple, k: tuple) -> None:
         can_play=not at_end,
         play_width=1.1,
     )  # fmt: skip
-    show(window_chart(s, x, k, cursor), key=S.key("window_chart"))
+    show(window_chart(problem, cursor), key=S.key("window_chart"))
     i, j = divmod(cursor, wo)
     st.markdown(position_heading(i + 1, j + 1, cursor, total))
-    x_pad, out = window_numbers(s, x, k)
-    taps = window_taps(i, j, (len(k), len(k[0])), stride=(s.sh, s.sw), dilation=(s.dh, s.dw))
+    x_pad, out = window_numbers(problem)
+    taps = window_taps(i, j, k.shape, stride=(s.sh, s.sw), dilation=(s.dh, s.dw))
     window = x_pad[np.ix_(*taps)]
-    st.markdown(inner_product_markdown(window, np.array(k), out[i, j], i + 1, j + 1))
+    st.markdown(inner_product_markdown(window, k, out[i, j], i + 1, j + 1))
     st.caption(window_caption(i, j, s.sh, s.sw))
 
 
@@ -484,13 +526,12 @@ def stride_padding_section() -> None:
         if predict:
             prediction_feedback(s)
         if shape_view(s) is not None:
-            x_key, k_key = as_key(x), as_key(k)
-            signature = (tuple(vars(s).values()), x_key, k_key)
-            if st.session_state.get(SIGNATURE) != signature:  # new sizes or values: start over
-                st.session_state[SIGNATURE] = signature
+            problem = problem_key(s, x, k)
+            if st.session_state.get(SIGNATURE) != problem:  # new sizes or values: start over
+                st.session_state[SIGNATURE] = problem
                 st.session_state[CURSOR] = 0
                 player.stop()
-            player.run(window_view, s, x_key, k_key)
+            player.run(window_view, problem)
     S.sync_url()
 
 

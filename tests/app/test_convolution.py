@@ -119,6 +119,9 @@ def test_padding_and_stride_give_the_d2l_shapes(run_page):
 
 def test_uneven_padding_and_dilation(run_page):
     at = run_page(PAGE)
+    assert not [s for s in at.slider if s.key == "conv_dh"]  # drawn only when opened
+    at.session_state["conv_more"] = True  # open "Dilation and uneven padding"
+    rerun(at)
     set_sliders(at, nh=5, nw=5, kh=3, kw=3, extra_h=1, dh=2)
     text = formula_text(at)
     assert r"${k'_h = d_h(k_h - 1) + 1 = 2(3 - 1) + 1 = 5}$ (the dilated kernel's span)" in text
@@ -127,6 +130,28 @@ def test_uneven_padding_and_dilation(run_page):
     # The first window reads padded rows 1, 3, 5 (dilation 2): pink taps in the grid.
     codes = array(chart(at, "conv_window_chart")["data"][0]["z"])
     assert list(np.flatnonzero(codes[:, 0] == 4)) == [0, 2, 4]
+    at.session_state["conv_more"] = False  # closed again: the dilation stays
+    rerun(at)
+    assert at.session_state["conv_dh"] == 2 and "Output shape: **2 × 3**" in markdown_text(at)
+
+
+def test_the_value_editors_are_drawn_only_when_opened(run_page):
+    at = run_page(PAGE)
+    assert not at.get("dataframe")  # two data editors cost more than the whole section
+    at.session_state["conv_edit"] = True
+    rerun(at)
+    frames = at.get("dataframe")
+    assert len(frames) == 2
+    assert inner_product(at).endswith("= 19$")  # the d2l values, as before
+    # Closed again, the page keeps computing with what was typed for these sizes and values.
+    typed = (((0.0, 1.0, 2.0), (3.0, 4.0, 5.0), (6.0, 7.0, 8.0)), ((0.0, 2.0), (2.0, 3.0)))
+    at.session_state["conv_edited"] = {"3x3_2x2_counting_0": typed}
+    at.session_state["conv_edit"] = False
+    rerun(at)
+    assert not at.get("dataframe")
+    assert inner_product(at).endswith("= 20$")  # 0×0 + 1×2 + 3×2 + 4×3
+    at.slider(key="conv_nw").set_value(4).run()  # a new size starts from fresh values
+    assert inner_product(at).endswith("= 24$")  # 0×0 + 1×1 + 4×2 + 5×3
 
 
 def test_kernel_larger_than_the_padded_input_is_a_message(run_page):
@@ -386,7 +411,8 @@ def test_channels_at_the_maximum_settings_stay_readable(run_page):
 
 def test_the_window_chart_is_a_few_traces(run_page):
     at = run_page(PAGE)
-    set_sliders(at, nh=10, nw=10, kh=3, kw=3, ph=4, pw=4, dh=2)
+    at.session_state["conv_dh"] = 2
+    set_sliders(at, nh=10, nw=10, kh=3, kw=3, ph=4, pw=4)
     spec = chart(at, "conv_window_chart")
     # Three grids and one outline trace with gaps (window, kernel, current output entry).
     assert [t["type"] for t in spec["data"]] == ["heatmap"] * 3 + ["scatter"]

@@ -134,7 +134,8 @@ def test_nothing_is_cut_off_at_any_width(page, width):
         "conv_tab=pooling&conv_pool_nh=8&conv_pool_nw=8&conv_pool_kh=4&conv_pool_kw=4",
     ):
         open_page(page, f"convolution?{query}")
-        expect(page.locator(f"{MAIN} .js-plotly-plot").first).to_be_visible()
+        # A loaded machine (other tests, other learners) may take a while to draw the chart.
+        expect(page.locator(f"{MAIN} .js-plotly-plot").first).to_be_visible(timeout=60_000)
         expect(page.locator(f"{MAIN} .katex").first).to_be_visible()
         assert page.evaluate(CLIPPED_FORMULAS) == [], query
         assert page.evaluate(TRUNCATED_BUTTONS) == [], query
