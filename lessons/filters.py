@@ -176,7 +176,7 @@ def gabor_panels(
     index, strength = strongest_orientation(maps)
     source, size = data_uri(orientation_picture(index, strength, orientation_colours(n)))
     winner = MapPanel.of_map("Strongest orientation", source, size, bank.degrees[index], "θ (°)")
-    block = max(8, round(max(index.shape) / 32))
+    block = max(10, round(max(index.shape) / 24))  # about 24 lines along the longer side
     return panels, winner, orientation_glyphs(index, strength, bank.degrees, block=block)
 
 

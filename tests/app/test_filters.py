@@ -171,13 +171,13 @@ def test_hostile_uploads_show_a_message_and_keep_the_sample(run_page, name, data
 def test_one_filter_with_stride_padding_relu_and_pool(run_page):
     at = open_tab(run_page(PAGE), ONE)
     assert not gallery_pictures(at)  # hidden tabs are not computed
-    assert any("= 300 \\times 451$" in x.value for x in at.markdown)
+    assert any("= {300 \\times 451}$" in x.value for x in at.markdown)
     at.selectbox(key="filters_preset").set_value("sobel_x")
     at.select_slider(key="filters_stride").set_value(2)
     rerun(at)
     # ⌊(300 − 3 + 2 + 2) / 2⌋ = 150 and ⌊(451 − 3 + 2 + 2) / 2⌋ = 226
-    formula = next(x.value for x in at.markdown if "226$" in x.value)
-    assert "\\dfrac{300 - 3 + 2 + 2}{2}" in formula and "= 150 \\times 226" in formula
+    formula = next(x.value for x in at.markdown if "226}$" in x.value)
+    assert "\\dfrac{300 - 3 + 2 + 2}{2}" in formula and "= {150 \\times 226}" in formula
     assert any("Output shape** 150 × 226" in m.value for m in at.markdown)
     maps = chart(at, "filters_maps")
     z = arr(hovers(maps)[0]["z"])

@@ -27,7 +27,7 @@ def test_the_cat_with_stride_2_and_same_padding():
     assert out == (150, 226)
     assert shape_markdown((300, 451), (3, 3), stride=2, padding=1, out=out) == (
         r"$\left\lfloor \dfrac{300 - 3 + 2 + 2}{2} \right\rfloor \times "
-        r"\left\lfloor \dfrac{451 - 3 + 2 + 2}{2} \right\rfloor = 150 \times 226$"
+        r"\left\lfloor \dfrac{451 - 3 + 2 + 2}{2} \right\rfloor = {150 \times 226}$"
     )
     assert pool_caption(*out) == "Then 2 × 2 max pooling (stride 2): 75 × 113."
 

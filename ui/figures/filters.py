@@ -16,7 +16,7 @@ import numpy as np
 from ui.figures.common import base_layout
 from ui.figures.spec import Fig, Spec, trace
 from ui.formatting import num
-from ui.style import BOUNDARY, DIVERGING, FONT, MUTED, NEGATIVE, POSITIVE
+from ui.style import BOUNDARY, DIVERGING, FONT, MUTED, NEGATIVE, POSITIVE, rgba
 
 NEUTRAL = "#F7F7F7"  # the middle of ui.style.DIVERGING: a response of 0
 HOVER_CELLS = 40  # hover grid, cells along the longer side of a map
@@ -271,7 +271,7 @@ def orientation_glyphs(
     degrees: Sequence[float],
     *,
     block: int,
-    quiet: float = 0.25,
+    quiet: float = 0.35,
 ) -> tuple[list, list]:
     """Short lines over the orientation map, a cue that does not need colour: in each
     ``block`` × ``block`` patch, a line along the stripes of the strongest filter at the patch's
@@ -310,6 +310,6 @@ def with_glyphs(spec: Spec, panel: int, glyphs: tuple[list, list]) -> Spec:
     xs, ys = glyphs
     line = trace(
         "scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-        line={"color": BOUNDARY, "width": 1.5}, xaxis=f"x{axis}", yaxis=f"y{axis}",
+        line={"color": rgba(BOUNDARY, 0.75), "width": 1.2}, xaxis=f"x{axis}", yaxis=f"y{axis}",
     )  # fmt: skip
     return {**spec, "data": [*spec["data"], line]}

@@ -92,7 +92,8 @@ def shape_markdown(
     def frac(n_: int, k_: int) -> str:
         return rf"\left\lfloor \dfrac{{{n_} - {k_} + {p} + {s}}}{{{s}}} \right\rfloor"
 
-    return f"${frac(n[0], k[0])} \\times {frac(n[1], k[1])} = {out[0]} \\times {out[1]}$"
+    # The result in braces: one piece, never split across two lines.
+    return f"${frac(n[0], k[0])} \\times {frac(n[1], k[1])} = {{{out[0]} \\times {out[1]}}}$"
 
 
 def pool_caption(h: int, w: int) -> str:
