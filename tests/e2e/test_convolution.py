@@ -152,3 +152,30 @@ def test_new_problem_logs_no_warning(page, app_url):
     port = app_url.rsplit(":", 1)[1]
     log = (ROOT / f".streamlit-e2e-{port}.log").read_text()
     assert not [line for line in log.splitlines() if 'key "conv_' in line], log[-2000:]
+
+
+def test_typed_values_stay_when_the_editors_are_closed(page):
+    """The editors are drawn only while open; what was typed must outlive closing them."""
+    open_page(page, "convolution")
+    page.get_by_text("Edit the input and kernel values").click()
+    wait_idle(page)
+    kernel = page.locator('[data-testid="stDataFrame"]').nth(1)
+    kernel.scroll_into_view_if_needed()
+    box = kernel.bounding_box()
+    assert box is not None
+    # Row 1, column 2 of the kernel (1 in d2l's [[0, 1], [2, 3]]): make it 2.
+    page.mouse.dblclick(box["x"] + box["width"] * 0.83, box["y"] + 35 + 17)
+    page.wait_for_timeout(700)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_text("position 1 of 4")).to_be_visible()
+    assert inner_product(page).endswith("= 20")  # 0×0 + 1×2 + 3×2 + 4×3
+    page.get_by_text("Edit the input and kernel values").click()  # close
+    wait_idle(page)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+    assert inner_product(page).endswith("= 20")
+    click_button(page, "Step")
+    assert inner_product(page).endswith("= 27")  # 1×0 + 2×2 + 4×2 + 5×3
+    assert_no_exception(page)
