@@ -63,14 +63,20 @@ def spec_of(figure: go.Figure | Spec) -> Spec:
     return figure.to_dict() if isinstance(figure, BaseFigure) else figure
 
 
-def chart(max_entries: int = 64) -> Callable[[Callable[P, go.Figure | Spec]], Callable[P, Spec]]:
+def chart(
+    max_entries: int = 64, *, ttl: float | None = None
+) -> Callable[[Callable[P, go.Figure | Spec]], Callable[P, Spec]]:
     """Decorator: a figure builder over plain settings -> a cached figure dict, shared.
 
     ``max_entries`` bounds the memory: a class explores a few dozen settings, not thousands.
+    ``ttl`` (seconds) drops a chart that long after it was built: for charts drawn from a
+    learner's upload, which the page promises not to keep. Arguments whose name starts with an
+    underscore are not part of the key (Streamlit's rule): pass a big array that way, with a
+    short name of it (a sample's name, an upload's digest) as a keyed argument.
     """
 
     def wrap(build: Callable[P, go.Figure | Spec]) -> Callable[P, Spec]:
-        @st.cache_resource(max_entries=max_entries, show_spinner=False)
+        @st.cache_resource(max_entries=max_entries, ttl=ttl, show_spinner=False)
         @functools.wraps(build)
         def cached(*args: P.args, **kwargs: P.kwargs) -> Spec:
             if build_listener is not None:

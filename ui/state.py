@@ -123,10 +123,19 @@ def choice(
     )
 
 
-def tab(name: str, default: str, labels: Sequence[str]) -> Setting:
+def tab(
+    name: str, default: str, labels: Sequence[str], *, aliases: tuple[str, ...] = ()
+) -> Setting:
     """The open tab, by label; in the URL as a short slug ("one-neuron"). The label itself, as
     links made with ``st.tabs(bind="query-params")`` wrote it, is read too."""
-    return choice(name, default, labels, to_text=slug, old_texts={label: label for label in labels})
+    return choice(
+        name,
+        default,
+        labels,
+        to_text=slug,
+        aliases=aliases,
+        old_texts={label: label for label in labels},
+    )
 
 
 def slug(label: str) -> str:
@@ -431,11 +440,34 @@ class Settings:
                 st.session_state[key] = inside
         return st.slider(label, low, high, step=kind(s.step), **self._common(name, kwargs))
 
-    def select_slider(self, name: str, label: str, **kwargs: Any) -> Any:
-        return st.select_slider(label, self.items[name].options, **self._common(name, kwargs))
+    def _options(self, name: str, options: Sequence[Any] | None) -> tuple:
+        """The declared choices, or ``options`` that depend on other settings (a 3 × 3 output
+        has 9 entries to pick from): a value outside them becomes the nearest one (a number)
+        or the first one, never an error."""
+        if options is None:
+            return self.items[name].options
+        options = tuple(options)
+        key = self.key(name)
+        value = st.session_state.get(key)
+        if options and value not in options:
+            numbers = all(isinstance(o, int | float) for o in options)
+            if numbers and isinstance(value, int | float):
+                st.session_state[key] = min(options, key=lambda o: abs(o - value))
+            else:
+                st.session_state[key] = options[0]
+        return options
 
-    def selectbox(self, name: str, label: str, **kwargs: Any) -> Any:
-        return st.selectbox(label, self.items[name].options, **self._common(name, kwargs))
+    def select_slider(
+        self, name: str, label: str, *, options: Sequence[Any] | None = None, **kwargs: Any
+    ) -> Any:
+        options = self._options(name, options)
+        return st.select_slider(label, options, **self._common(name, kwargs))
+
+    def selectbox(
+        self, name: str, label: str, *, options: Sequence[Any] | None = None, **kwargs: Any
+    ) -> Any:
+        options = self._options(name, options)
+        return st.selectbox(label, options, **self._common(name, kwargs))
 
     def radio(self, name: str, label: str, **kwargs: Any) -> Any:
         return st.radio(label, self.items[name].options, **self._common(name, kwargs))

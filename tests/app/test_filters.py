@@ -11,9 +11,11 @@ import zlib
 import numpy as np
 import pytest
 from PIL import Image
+from streamlit.testing.v1 import AppTest
 
 from engine.filters import apply_filters, preset_kernel
 from engine.images import load_image
+from tests.app.conftest import ROOT, specs
 
 PAGE = "lessons/filters.py"
 ONE = "One filter, step by step"
@@ -99,7 +101,7 @@ def test_the_cat_and_its_eight_feature_maps(run_page):
     rows, cols = arr(grid["y"]).astype(int), arr(grid["x"]).astype(int)
     np.testing.assert_allclose(z, sobel[np.ix_(rows, cols)], rtol=1e-5, atol=1e-5)
     assert z.min() < 0 < z.max()
-    at.selectbox(key="filters_inspect_map").set_value("Box blur")
+    at.selectbox(key="filters_inspect_map").set_value("box_blur")
     rerun(at)
     assert chart(at, "filters_inspect_chart")["layout"]["annotations"][1]["text"] == "Box blur"
     assert arr(hovers(chart(at, "filters_inspect_chart"))[0]["z"]).min() >= 0
@@ -121,7 +123,7 @@ def test_pick_another_sample(run_page):
 
 def test_upload_a_large_photo(run_page):
     at = run_page(PAGE)
-    at.file_uploader(key="filters_upload").set_value(
+    at.file_uploader(key="filters_upload_0").set_value(
         ("holiday.jpg", jpeg((2000, 1000)), "image/jpeg")
     )
     rerun(at)
@@ -156,7 +158,7 @@ def png_claiming(width: int, height: int) -> bytes:
 )
 def test_hostile_uploads_show_a_message_and_keep_the_sample(run_page, name, data, message):
     at = run_page(PAGE)
-    at.file_uploader(key="filters_upload").set_value((name, data, "image/png"))
+    at.file_uploader(key="filters_upload_0").set_value((name, data, "image/png"))
     rerun(at)
     assert len(at.error) == 1
     assert f"**{name}** could not be used" in at.error[0].value
@@ -169,13 +171,13 @@ def test_hostile_uploads_show_a_message_and_keep_the_sample(run_page, name, data
 def test_one_filter_with_stride_padding_relu_and_pool(run_page):
     at = open_tab(run_page(PAGE), ONE)
     assert not gallery_pictures(at)  # hidden tabs are not computed
-    assert any("= 300 \\times 451" in x.value for x in at.latex)
+    assert any("= {300 \\times 451}$" in x.value for x in at.markdown)
     at.selectbox(key="filters_preset").set_value("sobel_x")
     at.select_slider(key="filters_stride").set_value(2)
     rerun(at)
     # ⌊(300 − 3 + 2 + 2) / 2⌋ = 150 and ⌊(451 − 3 + 2 + 2) / 2⌋ = 226
-    formula = next(x.value for x in at.latex if "226" in x.value)
-    assert "\\tfrac{300 - 3 + 2 + 2}{2}" in formula and "= 150 \\times 226" in formula
+    formula = next(x.value for x in at.markdown if "226}$" in x.value)
+    assert "\\dfrac{300 - 3 + 2 + 2}{2}" in formula and "= {150 \\times 226}" in formula
     assert any("Output shape** 150 × 226" in m.value for m in at.markdown)
     maps = chart(at, "filters_maps")
     z = arr(hovers(maps)[0]["z"])
@@ -280,3 +282,207 @@ def test_colours_follow_the_app_palette():
     z, xs, ys = hover_grid(np.arange(100 * 80).reshape(80, 100), cells=10)
     assert xs.tolist() == list(range(5, 100, 10)) and ys.tolist() == list(range(5, 80, 10))
     assert z[1, 2] == 15 * 100 + 25
+
+
+# -- the picture: an upload in use, a flat one, one message at a time --------------------------
+
+
+def png(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array.astype(np.uint8)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(at, name: str, data: bytes, round_: int = 0):
+    at.file_uploader(key=f"filters_upload_{round_}").set_value((name, data, "image/png"))
+    return rerun(at)
+
+
+def messages(at) -> list[str]:
+    return [m.value for m in [*at.error, *at.warning, *at.info]]
+
+
+def test_a_flat_upload_says_why_its_maps_are_blank(run_page):
+    """Issue 17 item 10: a tiny uniform picture gave white maps that looked broken."""
+    at = upload(run_page(PAGE), "grey.png", png(np.full((4, 6, 3), 128)))
+    (note,) = at.info
+    assert "one flat colour: all its 4 × 6 pixels are (R, G, B) = (128, 128, 128)" in note.value
+    assert "answer 0 everywhere, which is drawn white" in note.value
+    titles = [caption for caption, _ in gallery_pictures(at)]
+    assert "Sobel x (= 0 everywhere)" in titles and "Laplacian (= 0 everywhere)" in titles
+    assert "Box blur (= 1.506 everywhere)" in titles  # R + G + B = 3 × 128/255
+    # A picture with something in it: no such note.
+    at = upload(run_page(PAGE), "stripes.png", png(stripes(vertical=True)))
+    assert not at.info
+
+
+def test_the_sample_is_not_highlighted_while_an_upload_is_in_use(run_page):
+    """Issue 17 item 10: "Cat" stayed highlighted while the upload was filtered."""
+    at = upload(run_page(PAGE), "holiday.jpg", jpeg((300, 200)))
+    assert "Filtering your picture “holiday.jpg”" in captions(at)
+    assert not [b for b in at.button_group if b.key == "filters_sample"]
+    pick = next(b for b in at.button_group if b.key == "filters_sample_pick")
+    assert pick.value is None  # nothing highlighted
+    assert not [k for k in at.query_params if "upload" in k]  # an upload is never in the URL
+    pick.set_value("brick")
+    rerun(at)
+    assert "Filtering the sample “Brick wall”" in captions(at)
+    assert at.button_group(key="filters_sample").value == "brick"
+    assert at.file_uploader(key="filters_upload_1").value is None  # the upload was put away
+    assert at.query_params["filters_sample"] == "brick"
+
+
+def test_a_later_failure_replaces_the_earlier_message(run_page):
+    """Issue 17 item 10: an old error stayed on screen after a later, different failure."""
+    at = upload(run_page(PAGE), "cut.jpg", jpeg((300, 200))[:400])
+    assert len(messages(at)) == 1 and "damaged or incomplete" in messages(at)[0]
+    at = upload(at, "notes.png", b"these are my lecture notes")
+    (only,) = messages(at)
+    assert "**notes.png** could not be used" in only and "cut.jpg" not in only
+    at = upload(at, "grey.png", png(np.full((5, 5, 3), 200)))
+    (only,) = messages(at)
+    assert "one flat colour" in only
+    open_tab(at, ONE)
+    at.select_slider(key="filters_stride").set_value(4)
+    at.select_slider(key="filters_padding_3").set_value(0)
+    at.toggle(key="filters_pool").set_value(True)
+    rerun(at)  # 5 × 5 pixels, 3 × 3 kernel, stride 4: a 1 × 1 map, too small to pool 2 × 2
+    assert [m for m in messages(at) if "could not be used" in m] == []
+    assert len(at.warning) == 1
+
+
+# -- the Gabor orientations without colour ---------------------------------------------------
+
+
+def stripes(*, vertical: bool, period: int = 6) -> np.ndarray:
+    """A 64 × 96 RGB picture of black and white stripes, ``period`` pixels a pair."""
+    axis = np.arange(96 if vertical else 64) // (period // 2) % 2 * 255
+    grid = np.tile(axis[None, :], (64, 1)) if vertical else np.tile(axis[:, None], (1, 96))
+    return np.repeat(grid[..., None], 3, axis=2)
+
+
+@pytest.mark.parametrize("vertical", [True, False], ids=["vertical", "horizontal"])
+def test_orientation_lines_follow_the_stripes(run_page, vertical):
+    """Issue 17 item 14: the orientation map relied on hue alone. Lines along the winning
+    stripes say it without colour: vertical stripes give vertical lines, horizontal ones
+    horizontal lines."""
+    at = open_tab(upload(run_page(PAGE), "stripes.png", png(stripes(vertical=vertical))), GABOR)
+    spec = chart(at, "filters_winner")
+    (lines,) = [t for t in spec["data"] if t["type"] == "scatter"]
+    assert lines["xaxis"] == "x2" and lines["x"].count(None) >= 10
+    xs, ys = np.array(lines["x"], dtype=float), np.array(lines["y"], dtype=float)
+    across, along = np.abs(xs[1::3] - xs[0::3]), np.abs(ys[1::3] - ys[0::3])
+    if not vertical:
+        across, along = along, across
+    assert (across < 0.05 * along).mean() > 0.9
+    titles = [a["text"] for a in chart(at, "filters_bank")["layout"]["annotations"]]
+    assert titles[0].endswith("■</span> 0°") and titles[4].endswith("■</span> 90°")
+
+
+# -- settings in the URL -------------------------------------------------------------------------
+
+LAPLACE_5 = ((0, 0, 0, 0, 0), (0, 0, 1, 0, 0), (0, 1, -4, 1, 0), (0, 0, 1, 0, 0), (0, 0, 0, 0, 0))
+# Every setting at a value that is not its default (sliders at their minimum among them: the
+# padding of a 3 × 3 kernel, the number of orientations, λ, σ), and the open tab.
+SHARED = {
+    "filters_sample": ("astronaut", "astronaut"),
+    "filters_view": ("one-filter-step-by-step", ONE),
+    "filters_inspect_map": ("emboss", "emboss"),
+    "filters_source": ("custom", "custom"),
+    "filters_preset": ("gaussian_blur", "gaussian_blur"),
+    "filters_custom_size": ("5", 5),
+    "filters_kernel": (
+        "0,0,0,0,0;0,0,1,0,0;0,1,-4,1,0;0,0,1,0,0;0,0,0,0,0",
+        tuple(tuple(float(v) for v in row) for row in LAPLACE_5),
+    ),
+    "filters_mode": ("per_channel", "per_channel"),
+    "filters_stride": ("2", 2),
+    "filters_padding_3": ("0", 0),
+    "filters_padding_5": ("5", 5),
+    "filters_relu": ("1", True),
+    "filters_pool": ("1", True),
+    "filters_gabor_n": ("2", 2),
+    "filters_gabor_lambda": ("3", 3.0),
+    "filters_gabor_sigma": ("1", 1.0),
+    "filters_gabor_shape": ("edges", "edges"),
+    "filters_gabor_relu": ("1", True),
+}
+
+
+def test_every_setting_is_in_the_shared_table():
+    import re
+
+    text = (ROOT / PAGE).read_text()
+    start = text.index('S = Settings(\n    "filters"')
+    block = text[start : text.index("\n)\n", start)]
+    names = re.findall(r'(?:integer|number|choice|flag|tab|custom)\("(\w+)"', block)
+    assert {f"filters_{n}" for n in names} == set(SHARED)
+
+
+def test_every_setting_reaches_the_url_and_a_link_restores_it():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    for key, (_, value) in SHARED.items():
+        at.session_state[key] = value
+    rerun(at)
+    assert {k: at.query_params[k] for k in SHARED} == {k: t for k, (t, _) in SHARED.items()}
+
+    fresh = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    fresh.query_params.update({k: t for k, (t, _) in SHARED.items()})
+    rerun(fresh)
+    assert {k: fresh.session_state[k] for k in SHARED} == {k: v for k, (_, v) in SHARED.items()}
+    assert not fresh.info  # nothing in the link was junk
+    # The shared custom kernel is in its cells and on the chart.
+    assert fresh.text_input(key="filters_cell_5_2_2").value == "−4"
+    np.testing.assert_array_equal(arr(chart(fresh, "filters_kernel")["data"][0]["z"]), LAPLACE_5)
+    assert "Filtering the sample “Astronaut”" in captions(fresh)
+    plain = rerun(AppTest.from_file(str(ROOT / PAGE), default_timeout=60))
+    assert not [k for k in plain.query_params if k.startswith("filters_")]
+
+
+def test_an_old_link_names_the_tab_by_its_label():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update({"filters_view": GABOR, "filters_sample": "brick"})
+    rerun(at)
+    assert at.session_state["filters_view"] == GABOR and "filters_bank" in charts(at)
+
+
+@pytest.mark.parametrize(
+    "junk", ["inf", "nan", "1e999", "99999999999999999999", "", "é", "x" * 5000]
+)
+def test_junk_in_every_parameter_gives_the_defaults(junk):
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update({k: junk for k in SHARED})
+    rerun(at)
+    defaults = {"filters_sample": "cat", "filters_view": TABS_DEFAULT, "filters_kernel": ()}
+    defaults |= {"filters_gabor_n": 8, "filters_gabor_sigma": 2.5, "filters_padding_3": 1}
+    assert {k: at.session_state[k] for k in defaults} == defaults
+    assert len(gallery_pictures(at)) == 9
+
+
+TABS_DEFAULT = "Eight classic filters"
+
+
+def test_a_control_rebuilds_only_the_charts_it_changes(run_page, chart_log):
+    """ReLU on the Gabor maps redraws the orientation map, not the bank; ReLU on one filter
+    redraws its maps, not its kernel; a quiz answer redraws nothing."""
+    at = open_tab(run_page(PAGE), GABOR)
+    at.slider(key="filters_gabor_n").set_value(6).run()  # settings no other test starts from
+    before = specs(at)
+    chart_log.clear()
+    at.toggle(key="filters_gabor_relu").set_value(True).run()
+    assert chart_log.built == ["winner_chart"]
+    after = specs(at)
+    assert {k for k in after if before[k] != after[k]} == {"filters_winner"}
+
+    open_tab(at, ONE)
+    at.select_slider(key="filters_stride").set_value(3).run()
+    before = specs(at)
+    chart_log.clear()
+    at.toggle(key="filters_relu").set_value(True).run()
+    assert chart_log.built == ["maps_chart"]
+    after = specs(at)
+    assert {k for k in after if before[k] != after[k]} == {"filters_maps"}
+
+    chart_log.clear()
+    at.radio(key="filters_q_alexnet_choice").set_value(1).run()
+    assert chart_log.built == [] and specs(at) == after

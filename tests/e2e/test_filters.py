@@ -9,6 +9,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_idle
+from tests.e2e.test_convolution import CLIPPED_FORMULAS
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -67,8 +68,18 @@ def test_upload_a_photo_and_see_its_feature_maps(page: Page, tmp_path: Path) -> 
         page.get_by_text("Filtering your picture “my coffee.jpg”: 512 × 341 pixels")
     ).to_be_visible()
     expect(map_pictures(page, "filters_gallery")).to_have_count(9, timeout=60_000)
+    # The upload is in use: no sample is highlighted (Cat was, issue 17 item 10).
+    samples = page.locator(".st-key-filters_sample_pick button")
+    expect(samples).to_have_count(4)
+    for i in range(4):
+        expect(samples.nth(i)).to_have_attribute("aria-checked", "false")
     assert_no_exception(page)
     screenshot(page, "filters_upload")
+    # Picking a sample puts the upload away and filters the sample.
+    page.locator(".st-key-filters_sample_pick button").filter(has_text="Coffee").click()
+    wait_idle(page)
+    expect(page.get_by_text("Filtering the sample “Coffee”")).to_be_visible()
+    expect(page.get_by_text("my coffee.jpg")).to_have_count(0)
 
 
 def test_a_broken_upload_shows_a_message_and_the_sample(page: Page, tmp_path: Path) -> None:
@@ -91,6 +102,16 @@ def test_a_broken_upload_shows_a_message_and_the_sample(page: Page, tmp_path: Pa
     expect(page.get_by_test_id("stAlert").filter(has_text="not an image")).to_be_visible()
     assert_no_exception(page)
     screenshot(page, "filters_bad_upload")
+
+    # Issue 17 item 10: a file the browser turned away by its type left the message about the
+    # earlier file on screen. Every file now reaches the page, and the message is about it.
+    pdf = tmp_path / "slides.pdf"
+    pdf.write_bytes(b"%PDF-1.4 the lecture slides")
+    upload(page, pdf)
+    alerts = page.get_by_test_id("stAlert")
+    expect(alerts.filter(has_text="slides.pdf could not be used")).to_be_visible()
+    expect(alerts.filter(has_text="notes.png")).to_have_count(0)
+    expect(alerts.filter(has_text="broken.png")).to_have_count(0)
 
 
 def test_one_filter_and_gabor_tabs(page: Page) -> None:
@@ -133,3 +154,14 @@ def test_one_filter_and_gabor_tabs(page: Page) -> None:
     expect(map_pictures(page, "filters_winner")).to_have_count(2)
     assert_no_exception(page)
     screenshot(page, "filters_gabor")
+
+
+def test_no_formula_is_cut_off_on_a_phone(page: Page) -> None:
+    """Issue 17: the output-shape formula under the title was cut off at 400 px."""
+    page.set_viewport_size({"width": 400, "height": 900})
+    for view in ("", "?filters_view=one-filter-step-by-step"):
+        open_page(page, f"filters{view}")
+        expect(page.locator('[data-testid="stMain"] .katex').first).to_be_visible()
+        page.wait_for_timeout(500)
+        assert page.evaluate(CLIPPED_FORMULAS) == [], view
+        assert_no_exception(page)

@@ -1,17 +1,22 @@
-"""Figures of the convolution lesson: the padded input with the sliding window, the kernel and
-the output as grids of numbers; per-channel partial maps; pooling windows."""
+"""Figures of the convolution lesson: grids of numbers side by side on one pair of axes.
+
+Each grid is one heatmap whose cells carry their own numbers (``texttemplate``; plotly sizes
+that font to the cell, so two-digit numbers never overlap, however narrow the screen). The
+window and the current output entry are outlined by one line trace with gaps. No subplots: the
+grids sit in one coordinate system where a cell is one unit, so cells are the same size in every
+grid, and a chart is a handful of traces however many grids it has. Figures are plain dicts
+(ui.figures.spec).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from ui.figures.common import base_layout
+from ui.figures.spec import Fig, Spec, trace
 from ui.formatting import num
-from ui.style import BOUNDARY, DIVERGING, HIGHLIGHT, MUTED, rgba
+from ui.style import BOUNDARY, DIVERGING, FONT, HIGHLIGHT, MUTED, rgba
 
 # Cell fills, one meaning each (the window is the lesson's HIGHLIGHT colour).
 FILL = {
@@ -25,57 +30,166 @@ FILL = {
     "todo": "#FFFFFF",
     "current": rgba(HIGHLIGHT, 0.42),
 }
-CHANNEL_TINTS = ("#C0392B", "#1E8449", "#2E5FA8", "#7D3C98")  # R, G, B, then a fourth
-CHANNEL_NAMES = ("R", "G", "B", "4th")
-CELL_PX = 46
-GAP = 2
+CHANNEL_TINTS = ("#C0392B", "#1E8449", "#2E5FA8", "#7D3C98")  # R, G, B, D
+CHANNEL_NAMES = ("R", "G", "B", "D")  # D: depth, as in an RGB-D picture
+FRAME = "#C4CCD8"
+GAP = 2  # px between cells
+TITLE_ROOM = 1.3  # cells above a grid for its title
+OP_ROOM = 1.8  # cells between two grids for the operator (∗, =)
+ROW_ROOM = 0.5  # cells between a grid and the next row's title
+# The chart's width in the lesson on a laptop screen: it sets the height (plotly keeps the cells
+# square and hugs the top-left, so a narrower screen leaves some room below, never a cut).
+DESIGN_WIDTH_PX = 520
+MARGIN = {"l": 4, "r": 4, "t": 28, "b": 4}
 
 
-def _codes_heatmap(codes: np.ndarray, names: Sequence[str]) -> go.Heatmap:
-    """A heatmap whose integer codes index into ``names`` (keys of FILL)."""
+class Board:
+    """Grids of numbers placed on one pair of axes, cell = 1 unit, y pointing down."""
+
+    def __init__(self) -> None:
+        self.fig = Fig()
+        self.right = 0.0  # the board's extent in cells
+        self.bottom = 0.0
+        self._outline: tuple[list, list] = ([], [])  # the highlight boxes, one trace with gaps
+
+    def grid(
+        self,
+        z: np.ndarray,
+        text: Sequence[Sequence[str]],
+        *,
+        at: tuple[float, float],
+        colorscale: list,
+        zmin: float,
+        zmax: float,
+        title: str | None = None,
+    ) -> None:
+        """One grid with its top-left cell centred at ``at`` = (x, y), its numbers on it."""
+        x0, y0 = at
+        rows, cols = np.shape(z)
+        self.fig.add_trace(
+            trace(
+                "heatmap",
+                z=np.asarray(z, dtype=float).tolist(),
+                x0=x0,
+                dx=1,
+                y0=y0,
+                dy=1,
+                text=[list(row) for row in text],
+                texttemplate="%{text}",
+                # No colour and no size: plotly picks black or white against each cell's fill,
+                # and the largest font (up to the layout's) that fits the cell.
+                textfont={"family": FONT},
+                colorscale=colorscale,
+                zmin=zmin,
+                zmax=zmax,
+                showscale=False,
+                xgap=GAP,
+                ygap=GAP,
+                hoverinfo="skip",
+            )
+        )
+        if title:
+            self.note(title, x0 + (cols - 1) / 2, y0 - 0.55, size=14, anchor=("center", "bottom"))
+        self.right = max(self.right, x0 + cols - 0.5)
+        self.bottom = max(self.bottom, y0 + rows - 0.5)
+
+    def note(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        *,
+        size: int = 15,
+        colour: str = BOUNDARY,
+        anchor: tuple[str, str] = ("center", "middle"),
+    ) -> None:
+        self.fig.add_annotation(
+            text=text,
+            x=x,
+            y=y,
+            xanchor=anchor[0],
+            yanchor=anchor[1],
+            showarrow=False,
+            font={"size": size, "color": colour},
+        )
+
+    def outline(self, r0: int, r1: int, c0: int, c1: int, *, at: tuple[float, float]) -> None:
+        """A highlight box around cells r0..r1 × c0..c1 of the grid placed at ``at``."""
+        x0, y0 = at
+        left, right = x0 + c0 - 0.5, x0 + c1 + 0.5
+        top, bottom = y0 + r0 - 0.5, y0 + r1 + 0.5
+        xs, ys = self._outline
+        xs += [left, right, right, left, left, None]
+        ys += [top, top, bottom, bottom, top, None]
+
+    def frame(self, rows: int, cols: int, *, at: tuple[float, float], dash: str | None = None,
+              colour: str = FRAME, width: float = 1) -> None:  # fmt: skip
+        """A thin rectangle around a block of cells (the unpadded input, the output)."""
+        x0, y0 = at
+        line = {"color": colour, "width": width} | ({"dash": dash} if dash else {})
+        self.fig.add_shape(
+            type="rect", x0=x0 - 0.5, x1=x0 + cols - 0.5, y0=y0 - 0.5, y1=y0 + rows - 0.5,
+            line=line, layer="above",
+        )  # fmt: skip
+
+    def to_dict(self, *, max_cell_px: float, min_height: int = 160) -> Spec:
+        """The figure, sized so that the grids fill a chart DESIGN_WIDTH_PX wide."""
+        xs, ys = self._outline
+        if xs:
+            self.fig.add_trace(
+                trace(
+                    "scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                    line={"color": HIGHLIGHT, "width": 3},
+                )
+            )  # fmt: skip
+        left, top = -0.6, -0.5 - TITLE_ROOM
+        width_cells = self.right + 0.6 - left
+        height_cells = self.bottom + 0.6 - top
+        cell = min(max_cell_px, DESIGN_WIDTH_PX / width_cells)
+        height = max(min_height, round(height_cells * cell) + MARGIN["t"] + MARGIN["b"])
+        # Square cells (scaleanchor), the grids in the top-left corner of the chart.
+        axis = {"visible": False, "constrain": "domain", "fixedrange": True}
+        self.fig.update_layout(
+            height=height,
+            margin=MARGIN,
+            font={"family": FONT, "size": 15},  # also the largest size of the cell numbers
+            plot_bgcolor="white",
+            paper_bgcolor="white",
+            showlegend=False,
+            xaxis=axis | {"range": [left, self.right + 0.6], "constraintoward": "left"},
+            yaxis=axis
+            | {
+                "range": [self.bottom + 0.6, top],
+                "scaleanchor": "x",
+                "constraintoward": "top",
+            },
+        )
+        return self.fig.to_dict()
+
+
+def _discrete(names: Sequence[str]) -> list:
+    """A colour scale that maps integer code k to FILL[names[k]] (zmin −0.5, zmax n − 0.5)."""
     n = len(names)
     scale = []
     for k, name in enumerate(names):
         scale += [[k / n, FILL[name]], [(k + 1) / n, FILL[name]]]
-    return go.Heatmap(
-        z=codes,
-        zmin=-0.5,
-        zmax=n - 0.5,
-        colorscale=scale,
-        showscale=False,
-        xgap=GAP,
-        ygap=GAP,
-        hoverinfo="skip",
-    )
+    return scale
 
 
-def _numbers(values: np.ndarray, colours: np.ndarray | str, shown: np.ndarray | None = None):
-    rows, cols = np.indices(values.shape)
-    texts = np.array([num(v, digits=2) for v in values.ravel()], dtype=object)
+def _texts(values: np.ndarray, shown: np.ndarray | None = None) -> list[list[str]]:
+    texts = [[num(v, digits=2) for v in row] for row in np.asarray(values)]
     if shown is not None:
-        texts[~shown.ravel()] = ""
-    return go.Scatter(
-        x=cols.ravel(),
-        y=rows.ravel(),
-        mode="text",
-        text=list(texts),
-        textfont={"size": 15, "color": colours if isinstance(colours, str) else list(colours)},
-        hoverinfo="skip",
-        showlegend=False,
-    )
+        for (r, c), visible in np.ndenumerate(shown):
+            if not visible:
+                texts[r][c] = ""
+    return texts
 
 
-def _box(fig: go.Figure, r0, r1, c0, c1, *, col: int, colour: str, width=3, dash=None) -> None:
-    fig.add_shape(
-        type="rect",
-        x0=c0 - 0.5,
-        x1=c1 + 0.5,
-        y0=r0 - 0.5,
-        y1=r1 + 0.5,
-        line={"color": colour, "width": width, "dash": dash},
-        row=1,
-        col=col,
-    )
+def _codes_grid(board: Board, codes: np.ndarray, names: Sequence[str], values, **kw) -> None:
+    board.grid(
+        codes, _texts(values, kw.pop("shown", None)), colorscale=_discrete(names),
+        zmin=-0.5, zmax=len(names) - 0.5, **kw,
+    )  # fmt: skip
 
 
 def sliding_window_figure(
@@ -91,7 +205,7 @@ def sliding_window_figure(
     kernel: np.ndarray | None = None,
     op_label: str = "∗",
     titles: Sequence[str] = ("padded input", "kernel", "output"),
-) -> go.Figure:
+) -> Spec:
     """The padded input, the kernel (if any) and the output, side by side as grids of numbers.
 
     Parameters
@@ -104,21 +218,13 @@ def sliding_window_figure(
     out_shown : (H_out, W_out) which output values are revealed (computed so far).
     current : the output entry being computed, or None.
     kernel : (k_h, k_w) kernel values; None for pooling (no kernel panel).
+    titles : the three grids' titles (the kernel's is ignored without a kernel).
     """
+    board = Board()
     hp, wp = x_pad.shape
     ho, wo = out.shape
-    panels = [("input", wp)] + ([("kernel", kernel.shape[1])] if kernel is not None else [])
-    panels.append(("output", wo))
-    widths = [w for _, w in panels]
     rows_max = max(hp, ho, 0 if kernel is None else kernel.shape[0])
-    spacing = 0.05
-    fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        column_widths=widths,
-        horizontal_spacing=spacing,
-        subplot_titles=list(titles if kernel is not None else (titles[0], titles[-1])),
-    )
+    middle = (rows_max - 1) / 2
 
     # Padded input: fills say padding / never read / under the window.
     uncovered = ~(covered_rows[:, None] & covered_cols[None, :])
@@ -131,104 +237,51 @@ def sliding_window_figure(
         span[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = True
         codes = np.where(span, 5, codes)
         codes[np.ix_(rows, cols)] = 4
-    fig.add_trace(
-        _codes_heatmap(codes, ("input", "padding", "uncovered", "uncovered_pad", "tap", "gap")),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(_numbers(x_pad, np.where(inside, BOUNDARY, MUTED).ravel()), row=1, col=1)
+    names = ("input", "padding", "uncovered", "uncovered_pad", "tap", "gap")
+    _codes_grid(board, codes, names, x_pad, at=(0, 0), title=titles[0])
     if not inside.all():
         r, c = np.nonzero(inside)
-        _box(fig, r.min(), r.max(), c.min(), c.max(), col=1, colour=MUTED, width=2, dash="dot")
+        board.frame(
+            r.max() - r.min() + 1, c.max() - c.min() + 1, at=(c.min(), r.min()), dash="dot",
+            colour=MUTED, width=2,
+        )  # fmt: skip
     if taps is not None:
-        rows, cols = taps
-        _box(fig, rows[0], rows[-1], cols[0], cols[-1], col=1, colour=HIGHLIGHT)
+        board.outline(rows[0], rows[-1], cols[0], cols[-1], at=(0, 0))
 
-    col = 1
+    x = wp + OP_ROOM
     if kernel is not None:
-        col = 2
+        board.note(op_label, x - OP_ROOM / 2 - 0.5, middle, size=24, colour=MUTED)
         lim = max(1.0, float(np.max(np.abs(kernel))))
-        fig.add_trace(
-            go.Heatmap(
-                z=kernel,
-                zmin=-lim * 1.6,
-                zmax=lim * 1.6,  # pale colours, so the numbers stay readable
-                colorscale=DIVERGING,
-                showscale=False,
-                xgap=GAP,
-                ygap=GAP,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=2,
-        )
-        fig.add_trace(_numbers(kernel, BOUNDARY), row=1, col=2)
-        _box(fig, 0, kernel.shape[0] - 1, 0, kernel.shape[1] - 1, col=2, colour=HIGHLIGHT)
+        board.grid(
+            kernel, _texts(kernel), at=(x, 0), colorscale=DIVERGING,
+            zmin=-lim * 1.6, zmax=lim * 1.6,  # pale colours, so the numbers stay readable
+            title=titles[1],
+        )  # fmt: skip
+        board.outline(0, kernel.shape[0] - 1, 0, kernel.shape[1] - 1, at=(x, 0))
+        x += kernel.shape[1] + OP_ROOM
+        board.note("=", x - OP_ROOM / 2 - 0.5, middle, size=24, colour=MUTED)
+    else:
+        board.note(f"{op_label} →", x - OP_ROOM / 2 - 0.5, middle, size=20, colour=MUTED)
 
-    col += 1
     out_codes = np.where(out_shown, 0, 1)
     if current is not None:
         out_codes[current] = 2
-    fig.add_trace(_codes_heatmap(out_codes, ("done", "todo", "current")), row=1, col=col)
-    fig.add_trace(_numbers(out, BOUNDARY, shown=out_shown), row=1, col=col)
-    _box(fig, 0, ho - 1, 0, wo - 1, col=col, colour="#C4CCD8", width=1)
+    _codes_grid(
+        board, out_codes, ("done", "todo", "current"), out, shown=out_shown, at=(x, 0),
+        title=titles[-1],
+    )  # fmt: skip
+    board.frame(ho, wo, at=(x, 0))
     if current is not None:
-        _box(fig, *current, *current, col=col, colour=HIGHLIGHT)
-
-    # Every panel shares the same row range, so cells come out the same size in each.
-    for i, (_, width) in enumerate(panels, start=1):
-        fig.update_xaxes(range=[-0.5, width - 0.5], row=1, col=i)
-        fig.update_yaxes(
-            range=[rows_max - 0.5, -0.5], scaleanchor=f"x{'' if i == 1 else i}", row=1, col=i
-        )
-    _top_left(fig)
-    # The operator between the panels.
-    left = 0.0
-    total = sum(widths)
-    usable = 1 - spacing * (len(panels) - 1)
-    for i, width in enumerate(widths[:-1]):
-        left += width / total * usable
-        label = op_label if (i == 0 and kernel is not None) else "="
-        if kernel is None:
-            label = f"{op_label} →"
-        fig.add_annotation(
-            x=left + spacing / 2,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-            text=label,
-            showarrow=False,
-            font={"size": 24, "color": MUTED},
-        )
-        left += spacing
-    height = int(min(620, max(240, CELL_PX * rows_max + 70)))
-    base_layout(fig, height=height)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    fig.update_annotations(font_size=15, selector={"xref": "x domain"})
-    return fig
+        board.outline(*current, *current, at=(x, 0))
+    return board.to_dict(max_cell_px=46)
 
 
-def _top_left(fig: go.Figure) -> None:
-    """Grids keep square cells and hug the top of their panel, under their titles."""
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, constrain="domain", constraintoward="top")
+def _tinted(values: np.ndarray, tint: str, lim: float) -> dict:
+    return {"colorscale": [[0, "#FFFFFF"], [1, rgba(tint, 0.55)]], "zmin": 0.0, "zmax": lim}
 
 
-def _map_heatmap(values: np.ndarray, *, tint: str | None, lim: float) -> go.Heatmap:
-    if tint is None:
-        scale, zmin, zmax = DIVERGING, -lim * 1.4, lim * 1.4
-    else:
-        scale, zmin, zmax = [[0, "#FFFFFF"], [1, rgba(tint, 0.55)]], 0.0, max(lim, 1e-9)
-    return go.Heatmap(
-        z=values,
-        zmin=zmin,
-        zmax=zmax,
-        colorscale=scale,
-        showscale=False,
-        xgap=GAP,
-        ygap=GAP,
-        hoverinfo="skip",
-    )
+def _signed(lim: float, pale: float = 1.4) -> dict:
+    return {"colorscale": DIVERGING, "zmin": -lim * pale, "zmax": lim * pale}
 
 
 def channels_figure(
@@ -241,7 +294,7 @@ def channels_figure(
     cell: tuple[int, int],
     taps: tuple[np.ndarray, np.ndarray],
     padding: tuple[int, int],
-) -> go.Figure:
+) -> Spec:
     """One filter on a multi-channel input: per channel, input ∗ kernel = partial map; then the
     sum of the partial maps plus the bias is the one output channel.
 
@@ -253,92 +306,53 @@ def channels_figure(
     out : (H_out, W_out) sum of the partial maps plus bias.
     cell : the output entry whose window is drawn; taps as from ``window_taps``.
     """
+    board = Board()
     c = x.shape[0]
     ph, pw = padding
     xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
-    titles = []
-    for k in range(c):
-        name = CHANNEL_NAMES[k]
-        titles += [f"input channel {name}", f"kernel for {name}", f"partial map {name}"]
-    titles += ["", "", f"output: Σ partial maps + b (b = {num(bias)})"]
-    fig = make_subplots(
-        rows=c + 1,
-        cols=3,
-        column_widths=[xp.shape[2], w.shape[2], out.shape[1]],
-        horizontal_spacing=0.07,
-        vertical_spacing=0.06,
-        subplot_titles=titles,
-    )
     rows_max = max(xp.shape[1], w.shape[1], out.shape[0])
+    pitch = rows_max + ROW_ROOM + TITLE_ROOM
+    x_kernel = xp.shape[2] + OP_ROOM
+    x_partial = x_kernel + w.shape[2] + OP_ROOM
     x_lim = max(1.0, float(np.max(np.abs(x))))
     w_lim = max(1.0, float(np.max(np.abs(w))))
     p_lim = max(1.0, float(np.max(np.abs(partial))), float(np.max(np.abs(out))))
-    inside = np.zeros(xp.shape[1:], dtype=bool)
-    inside[ph : ph + x.shape[1], pw : pw + x.shape[2]] = True
     tr, tc = taps
     for k in range(c):
-        r = k + 1
-        fig.add_trace(_map_heatmap(xp[k], tint=CHANNEL_TINTS[k], lim=x_lim), row=r, col=1)
-        fig.add_trace(_numbers(xp[k], np.where(inside, BOUNDARY, MUTED).ravel()), row=r, col=1)
-        _box_rc(fig, tr[0], tr[-1], tc[0], tc[-1], row=r, col=1)
-        fig.add_trace(_map_heatmap(w[k], tint=None, lim=w_lim), row=r, col=2)
-        fig.add_trace(_numbers(w[k], BOUNDARY), row=r, col=2)
-        fig.add_trace(_map_heatmap(partial[k], tint=None, lim=p_lim), row=r, col=3)
-        fig.add_trace(_numbers(partial[k], BOUNDARY), row=r, col=3)
-        _box_rc(fig, *cell, *cell, row=r, col=3)
-    fig.add_trace(_map_heatmap(out, tint=None, lim=p_lim), row=c + 1, col=3)
-    fig.add_trace(_numbers(out, BOUNDARY), row=c + 1, col=3)
-    _box_rc(fig, *cell, *cell, row=c + 1, col=3)
-    for r in range(1, c + 2):
-        for col, width in enumerate((xp.shape[2], w.shape[2], out.shape[1]), start=1):
-            idx = (r - 1) * 3 + col
-            fig.update_xaxes(range=[-0.5, width - 0.5], row=r, col=col)
-            fig.update_yaxes(
-                range=[rows_max - 0.5, -0.5],
-                scaleanchor=f"x{'' if idx == 1 else idx}",
-                row=r,
-                col=col,
-            )
-    _top_left(fig)
-    per_row = min(230, 34 * rows_max + 40)
-    base_layout(fig, height=int(per_row * (c + 1) + 30))
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    fig.update_annotations(font_size=14)
-    return fig
+        y = k * pitch
+        name = CHANNEL_NAMES[k]
+        board.grid(xp[k], _texts(xp[k]), at=(0, y), title=f"input channel {name}",
+                   **_tinted(xp[k], CHANNEL_TINTS[k], x_lim))  # fmt: skip
+        if ph or pw:
+            board.frame(x.shape[1], x.shape[2], at=(pw, y + ph), dash="dot", colour=MUTED,
+                        width=2)  # fmt: skip
+        board.outline(tr[0], tr[-1], tc[0], tc[-1], at=(0, y))
+        middle = y + (rows_max - 1) / 2
+        board.note("∗", x_kernel - OP_ROOM / 2 - 0.5, middle, size=22, colour=MUTED)
+        board.grid(w[k], _texts(w[k]), at=(x_kernel, y), title=f"kernel for {name}",
+                   **_signed(w_lim))  # fmt: skip
+        board.note("=", x_partial - OP_ROOM / 2 - 0.5, middle, size=22, colour=MUTED)
+        board.grid(partial[k], _texts(partial[k]), at=(x_partial, y),
+                   title=f"partial map {name}", **_signed(p_lim))  # fmt: skip
+        board.outline(*cell, *cell, at=(x_partial, y))
+    y = c * pitch
+    board.grid(out, _texts(out), at=(x_partial, y), title="output", **_signed(p_lim))
+    board.outline(*cell, *cell, at=(x_partial, y))
+    # The sum written to the left of the output, in the room under the inputs and kernels.
+    board.note(
+        f"Σ partial maps + b (b = {num(bias)}) =", x_partial - 0.9, y + (out.shape[0] - 1) / 2,
+        size=15, anchor=("right", "middle"),
+    )  # fmt: skip
+    return board.to_dict(max_cell_px=34)
 
 
-def _box_rc(fig: go.Figure, r0, r1, c0, c1, *, row: int, col: int) -> None:
-    fig.add_shape(
-        type="rect",
-        x0=c0 - 0.5,
-        x1=c1 + 0.5,
-        y0=r0 - 0.5,
-        y1=r1 + 0.5,
-        line={"color": HIGHLIGHT, "width": 3},
-        row=row,
-        col=col,
-    )
-
-
-def output_channels_figure(outs: np.ndarray) -> go.Figure:
-    """Each filter's output map side by side: (O, H_out, W_out) -> O panels."""
-    o, ho, wo = outs.shape
-    fig = make_subplots(
-        rows=1,
-        cols=o,
-        horizontal_spacing=0.04,
-        subplot_titles=[f"output channel {k + 1} (filter {k + 1})" for k in range(o)],
-    )
+def output_channels_figure(outs: np.ndarray) -> Spec:
+    """Each filter's output map side by side: (O, H_out, W_out) -> O grids, one per filter."""
+    board = Board()
+    o, _, wo = outs.shape
     lim = max(1.0, float(np.max(np.abs(outs))))
+    room = max(OP_ROOM, 2.2)  # the titles are a little wider than a small grid
     for k in range(o):
-        fig.add_trace(_map_heatmap(outs[k], tint=None, lim=lim), row=1, col=k + 1)
-        fig.add_trace(_numbers(outs[k], BOUNDARY), row=1, col=k + 1)
-        fig.update_xaxes(range=[-0.5, wo - 0.5], row=1, col=k + 1)
-        fig.update_yaxes(
-            range=[ho - 0.5, -0.5], scaleanchor=f"x{'' if k == 0 else k + 1}", row=1, col=k + 1
-        )
-    _top_left(fig)
-    base_layout(fig, height=int(min(320, 40 * ho + 70)))
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    fig.update_annotations(font_size=14)
-    return fig
+        board.grid(outs[k], _texts(outs[k]), at=(k * (wo + room), 0), title=f"filter {k + 1}",
+                   **_signed(lim))  # fmt: skip
+    return board.to_dict(max_cell_px=40, min_height=120)

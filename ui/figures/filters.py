@@ -1,6 +1,6 @@
 """Figures for the image-filters lesson: feature maps as pictures, kernels as number grids.
 
-Feature maps are drawn as small encoded images (``go.Image`` with a data URI) rather than big
+Feature maps are drawn as small encoded images (an ``image`` trace with a data URI) rather than big
 heatmaps: a 512 × 384 map as a heatmap is 200 000 numbers of JSON for the browser to lay out, as
 a JPEG it is about 30 kB. A coarse, invisible heatmap on top gives the hover values.
 """
@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ui.figures.common import base_layout
+from ui.figures.spec import Fig, Spec, trace
 from ui.formatting import num
-from ui.style import DIVERGING, FONT, MUTED, NEGATIVE, POSITIVE
+from ui.style import BOUNDARY, DIVERGING, FONT, MUTED, NEGATIVE, POSITIVE, rgba
 
 NEUTRAL = "#F7F7F7"  # the middle of ui.style.DIVERGING: a response of 0
 HOVER_CELLS = 40  # hover grid, cells along the longer side of a map
@@ -122,13 +121,11 @@ def _grid_domains(n: int, count: int, gap: float) -> list[tuple[float, float]]:
     return [(i * (size + gap), i * (size + gap) + size) for i in range(n)]
 
 
-def maps_figure(
-    panels: Sequence[MapPanel], *, columns: int = 3, panel_width: int = 330
-) -> go.Figure:
+def maps_figure(panels: Sequence[MapPanel], *, columns: int = 3, panel_width: int = 330) -> Spec:
     """Feature maps side by side, each a picture with its values under the mouse.
 
-    Built as one dictionary and validated once: make_subplots and per-panel update calls cost
-    more than half a second for nine panels, more than all the filtering.
+    Built as one dictionary: make_subplots and per-panel update calls cost more than half a
+    second for nine panels, more than all the filtering.
     """
     n = len(panels)
     columns = min(columns, n)
@@ -187,27 +184,26 @@ def maps_figure(
         font={"family": FONT, "size": 14}, paper_bgcolor="white", plot_bgcolor="white",
         annotations=titles,
     )  # fmt: skip
-    return go.Figure(data=data, layout=layout)
+    return {"data": data, "layout": layout}
 
 
-def kernel_figure(kernel: np.ndarray, *, height: int = 260, title: str | None = None) -> go.Figure:
+def kernel_figure(kernel: np.ndarray, *, height: int = 260, title: str | None = None) -> Spec:
     """A kernel as its grid of numbers, coloured by sign (same colours as the maps)."""
     k = np.asarray(kernel, dtype=np.float64)
     top = float(np.abs(k).max()) or 1.0
     small = k.shape[0] <= 7
     text = [[num(v, digits=3 if small else 2) for v in row] for row in k]
-    fig = go.Figure(
-        go.Heatmap(
-            z=k, colorscale=DIVERGING, zmin=-top, zmax=top, showscale=False,
-            text=text, texttemplate="%{text}" if small else None,
-            textfont={"size": 15 if k.shape[0] <= 3 else 12},
-            hovertemplate="row %{y}, column %{x}: %{text}<extra></extra>", xgap=2, ygap=2,
-        )
+    heatmap = trace(
+        "heatmap", z=k.tolist(), colorscale=DIVERGING, zmin=-top, zmax=top, showscale=False,
+        text=text, textfont={"size": 15 if k.shape[0] <= 3 else 12},
+        hovertemplate="row %{y}, column %{x}: %{text}<extra></extra>", xgap=2, ygap=2,
     )  # fmt: skip
-    fig = base_layout(fig, height=height, title=title)
+    if small:
+        heatmap["texttemplate"] = "%{text}"
+    fig = base_layout(Fig(heatmap), height=height, title=title)
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    return fig
+    return fig.to_dict()
 
 
 def orientation_colours(n: int) -> list[str]:
@@ -236,28 +232,84 @@ def orientation_picture(index: np.ndarray, strength: np.ndarray, colours: Sequen
 
 def bank_figure(
     kernels: np.ndarray, degrees: Sequence[float], colours: Sequence[str], *, height: int = 150
-) -> go.Figure:
-    """The Gabor filters in a row, like the tiles of AlexNet's first layer."""
-    n = len(kernels)
-    titles = [
-        f"<span style='color:{c}'>■</span> {d:g}°" for d, c in zip(degrees, colours, strict=True)
-    ]
-    fig = make_subplots(rows=1, cols=n, horizontal_spacing=0.01, subplot_titles=titles)
+) -> Spec:
+    """The Gabor filters in a row, like the tiles of AlexNet's first layer, each titled with its
+    angle (the colour square is the legend of the orientation map; the angle says it in words).
+
+    One pair of axes, one heatmap per filter side by side: no subplots to lay out.
+    """
+    n, k = len(kernels), kernels.shape[1]
+    pitch = k + max(1, k // 8)  # a thin gap between tiles
     top = float(np.abs(kernels).max()) or 1.0
-    for i, k in enumerate(kernels):
+    fig = Fig()
+    for i, kernel in enumerate(kernels):
         fig.add_trace(
-            go.Heatmap(
-                z=k, colorscale=DIVERGING, zmin=-top, zmax=top, showscale=False,
-                hovertemplate="%{z:.3f}<extra></extra>",
-            ),
-            row=1, col=i + 1,
+            trace(
+                "heatmap", z=np.asarray(kernel).tolist(), x0=i * pitch, dx=1, y0=0, dy=1,
+                colorscale=DIVERGING, zmin=-top, zmax=top, showscale=False,
+                hovertemplate=f"θ = {degrees[i]:g}°: %{{z:.3f}}<extra></extra>",
+            )
         )  # fmt: skip
-    fig = base_layout(fig, height=height)
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", constrain="domain")
-    for i in range(n):
-        axis = "" if i == 0 else str(i + 1)
-        fig.update_layout({f"yaxis{axis}": {"scaleanchor": f"x{axis}"}})
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 28, "b": 0})
-    fig.update_annotations(font={"size": 12, "color": MUTED})
-    return fig
+        fig.add_annotation(
+            text=f"<span style='color:{colours[i]}'>■</span> {degrees[i]:g}°",
+            x=i * pitch + (k - 1) / 2, y=-0.5, yanchor="bottom", showarrow=False,
+            font={"size": 12, "color": MUTED},
+        )  # fmt: skip
+    axis = {"visible": False, "constrain": "domain", "fixedrange": True}
+    fig.update_layout(
+        height=height, margin={"l": 0, "r": 0, "t": 28, "b": 0}, showlegend=False,
+        font={"family": FONT, "size": 14}, plot_bgcolor="white", paper_bgcolor="white",
+        xaxis=axis | {"range": [-0.5, (n - 1) * pitch + k - 0.5]},
+        yaxis=axis | {"range": [k - 0.5, -0.5], "scaleanchor": "x"},
+    )  # fmt: skip
+    return fig.to_dict()
+
+
+def orientation_glyphs(
+    index: np.ndarray,
+    strength: np.ndarray,
+    degrees: Sequence[float],
+    *,
+    block: int,
+    quiet: float = 0.35,
+) -> tuple[list, list]:
+    """Short lines over the orientation map, a cue that does not need colour: in each
+    ``block`` × ``block`` patch, a line along the stripes of the strongest filter at the patch's
+    strongest pixel; none where that is below ``quiet`` × the map's 99th percentile.
+
+    θ is the direction across the stripes (engine.filters.gabor_kernel: columns to the right,
+    rows down), so the line runs along (−sin θ, cos θ). Returns x (columns) and y (rows) with a
+    None after each segment: one scatter trace draws them all.
+    """
+    s = np.asarray(strength, dtype=np.float64)
+    h, w = s.shape
+    top = float(np.quantile(s, 0.99)) if s.size else 0.0
+    angles = np.radians(np.asarray(degrees, dtype=np.float64))
+    xs: list = []
+    ys: list = []
+    if top <= 0:
+        return xs, ys
+    half = 0.4 * block
+    for r0 in range(0, h - block // 2, block):
+        for c0 in range(0, w - block // 2, block):
+            patch = s[r0 : r0 + block, c0 : c0 + block]
+            r, c = np.unravel_index(int(patch.argmax()), patch.shape)
+            if patch[r, c] < quiet * top:
+                continue
+            theta = angles[int(index[r0 + r, c0 + c])]
+            dx, dy = -np.sin(theta) * half, np.cos(theta) * half
+            cx, cy = c0 + (patch.shape[1] - 1) / 2, r0 + (patch.shape[0] - 1) / 2
+            xs += [round(cx - dx, 2), round(cx + dx, 2), None]
+            ys += [round(cy - dy, 2), round(cy + dy, 2), None]
+    return xs, ys
+
+
+def with_glyphs(spec: Spec, panel: int, glyphs: tuple[list, list]) -> Spec:
+    """The maps figure with the orientation lines drawn over its ``panel``-th picture (from 0)."""
+    axis = "" if panel == 0 else str(panel + 1)
+    xs, ys = glyphs
+    line = trace(
+        "scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+        line={"color": rgba(BOUNDARY, 0.75), "width": 1.2}, xaxis=f"x{axis}", yaxis=f"y{axis}",
+    )  # fmt: skip
+    return {**spec, "data": [*spec["data"], line]}
