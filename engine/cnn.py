@@ -811,6 +811,37 @@ class Trainer(MinibatchTrainer):
         return cls.from_dict(data, X_train, y_train, X_test, y_test)
 
 
+def strongest_windows(net: LeNet, X: ArrayLike, *, k: int = 20) -> tuple[Array, Array]:
+    """What each first-layer filter responds to: the input windows that excite it most.
+
+    Every filter of the first convolution is slid over every image of X (as the layer does,
+    with its padding); its response at a position is b + <window, filter>. For each filter
+    the k windows with the largest responses are averaged.
+
+    Parameters
+    ----------
+    X : (N, C, H, W) images, e.g. the test set.
+    k : windows averaged per filter, 1 to N·H·W.
+
+    Returns
+    -------
+    mean_windows : (O, C, kh, kw), the average of each filter's k strongest windows.
+    responses : (O, k), those responses, strongest first.
+    """
+    conv = net.layers[0]
+    if not isinstance(conv, Conv2D):
+        raise ValueError("The network's first layer is not a convolution.")
+    X = net._check_X(X)
+    out = conv.forward(X)  # (N, O, Ho, Wo); conv.windows is (N, C, Ho, Wo, kh, kw)
+    n, o, ho, wo = out.shape
+    if not (is_int(k) and 1 <= k <= n * ho * wo):
+        raise ValueError(f"k must be a whole number from 1 to {n * ho * wo}.")
+    windows = conv.windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, *conv.W.shape[1:])
+    scores = out.transpose(1, 0, 2, 3).reshape(o, -1)  # (O, N·Ho·Wo)
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    return windows[top].mean(axis=1), np.take_along_axis(scores, top, axis=1)
+
+
 def confusion_matrix(y_true: Labels, y_pred: Labels, n_classes: int = 10) -> NDArray[np.int64]:
     """(K, K) counts: row = true class, column = predicted class."""
     m = np.zeros((n_classes, n_classes), dtype=np.int64)

@@ -15,6 +15,7 @@ for a drawing from a pad, so a drawn digit looks to the network like the digits 
 from __future__ import annotations
 
 import gzip
+import itertools
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -319,3 +320,100 @@ def _deslant(b: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], float]:
         else:
             out[r, :s] = b[r, -s:]
     return out, slant
+
+
+# ----------------------------------------------------------------------------- strokes from a pad
+
+# What one drawing may hold: far more than any digit needs, and a bound on the work a page does
+# for whatever a browser sends.
+MAX_STROKES = 64
+MAX_POINTS = 4000
+
+
+def rasterise(strokes: list[NDArray[np.float64]], shape: tuple[int, int], *, pen: float):
+    """Strokes drawn the way a browser canvas draws them: a round pen ``pen`` pixels wide, round
+    caps and joins, anti-aliased (a pixel's value is the share of it the pen covers, from its
+    distance to the stroke), ink = 1 on 0.
+
+    Parameters
+    ----------
+    strokes : each (n, 2) points (x, y) in pixels, x to the right and y down; one point is a dot.
+    shape : (H, W) of the drawing.
+    pen : the pen's width in pixels.
+
+    Returns
+    -------
+    (H, W) floats in [0, 1].
+    """
+    h, w = shape
+    dist = np.full(shape, np.inf)
+    reach = pen / 2 + 1
+    for s in strokes:
+        # A single point is a segment of length 0: a dot as wide as the pen.
+        segments = itertools.pairwise(s) if len(s) > 1 else [(s[0], s[0])]
+        for a, b in segments:
+            # Only the pixels the pen can reach from this segment: its box widened by the pen.
+            r0 = max(0, int(min(a[1], b[1]) - reach))
+            r1 = min(h, int(max(a[1], b[1]) + reach) + 1)
+            c0 = max(0, int(min(a[0], b[0]) - reach))
+            c1 = min(w, int(max(a[0], b[0]) + reach) + 1)
+            if r0 >= r1 or c0 >= c1:
+                continue
+            # Pixel centres at (col + 0.5, row + 0.5), as on a canvas.
+            py, px = np.mgrid[r0:r1, c0:c1] + 0.5
+            ab = b - a
+            t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / max(ab @ ab, 1e-12), 0, 1)
+            d = np.hypot(px - a[0] - t * ab[0], py - a[1] - t * ab[1])
+            np.minimum(dist[r0:r1, c0:c1], d, out=dist[r0:r1, c0:c1])
+    return np.clip(pen / 2 - dist + 0.5, 0, 1)
+
+
+def check_strokes(strokes: object) -> list[NDArray[np.float64]]:
+    """Strokes as a drawing pad sends them, checked: a list of strokes, each a flat list
+    [x0, y0, x1, y1, ...] of at least one point, coordinates as fractions of the pad's side
+    (0 = left or top edge, 1 = right or bottom edge).
+
+    Returns each stroke as an (n, 2) array. Anything else (not lists of numbers, NaN, points off
+    the pad, more than MAX_STROKES strokes or MAX_POINTS points) raises a ValueError.
+    """
+    if not isinstance(strokes, list | tuple):
+        raise ValueError("The drawing must be a list of strokes.")
+    if len(strokes) > MAX_STROKES:
+        raise ValueError(f"At most {MAX_STROKES} strokes per drawing; this one has {len(strokes)}.")
+    out, points = [], 0
+    for stroke in strokes:
+        if not isinstance(stroke, list | tuple) or len(stroke) < 2 or len(stroke) % 2:
+            raise ValueError("Each stroke must list its points as x, y pairs.")
+        points += len(stroke) // 2
+        if points > MAX_POINTS:
+            raise ValueError(f"At most {MAX_POINTS} points per drawing.")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in stroke):
+            raise ValueError("A stroke's coordinates must be numbers.")
+        xy = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+        if not (np.isfinite(xy).all() and xy.min() >= 0 and xy.max() <= 1):
+            raise ValueError("A stroke's points must lie on the pad: coordinates from 0 to 1.")
+        out.append(xy)
+    return out
+
+
+def drawing_from_strokes(strokes: object, *, side: int = 128, pen: float = 0.1):
+    """A pad's strokes as the (side, side) drawing ``normalise_drawing`` reads.
+
+    Parameters
+    ----------
+    strokes : see :func:`check_strokes` (fractions of the pad's side).
+    side : pixels per side of the drawing.
+    pen : the pen's width as a fraction of the side; the pad draws with the same pen, so the
+        learner sees what the network gets (about 1/10 reads best, see ``normalise_drawing``).
+
+    Returns
+    -------
+    (side, side) floats in [0, 1], ink = 1; all zeros when there are no strokes.
+    """
+    if not (isinstance(side, int) and MIN_DRAWING_SIDE <= side <= 1024):
+        raise ValueError(f"side must be a whole number from {MIN_DRAWING_SIDE} to 1024.")
+    if not 0 < pen <= 0.5:
+        raise ValueError("The pen's width must be more than 0 and at most half the pad.")
+    # A point at the far edge (1.0) is drawn in the last pixel's far half, like any other.
+    scaled = [xy * side for xy in check_strokes(strokes)]
+    return rasterise(scaled, (side, side), pen=pen * side)
