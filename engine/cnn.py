@@ -17,6 +17,7 @@ import json
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -36,7 +37,14 @@ from engine.files import (
 )
 from engine.layers import dense_backward, dense_forward
 from engine.losses import cross_entropy_with_logits, cross_entropy_with_logits_grad
-from engine.training import Divergence, History, MinibatchTrainer, check_learning_rate, epoch_order
+from engine.training import (
+    POINT_FIELDS,
+    Divergence,
+    History,
+    MinibatchTrainer,
+    check_learning_rate,
+    epoch_order,
+)
 
 Array = NDArray[np.float64]
 Labels = NDArray[np.int64]
@@ -548,6 +556,17 @@ _SHAPE_KEYS = ("input_shape", "channels", "kernel_sizes", "hidden", "n_classes")
 # -- training --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """A trainer's state at one moment (``Trainer.checkpoint``): copies, not views."""
+
+    params: dict[str, Array]
+    velocity: dict[str, Array]
+    counters: tuple
+    points: int  # history points then
+    steps: int  # history steps then
+
+
 class SGD:
     """Minibatch SGD with optional momentum: v ← μv − η∇ℓ, θ ← θ + v (μ = 0: θ ← θ − η∇ℓ)."""
 
@@ -718,6 +737,42 @@ class Trainer(MinibatchTrainer):
             self._record(self._epoch_loss_sum / n, self._epoch_correct / n)
             self.seconds += time.perf_counter() - t0
         return True
+
+    # going back ----------------------------------------------------------------------------------
+    def checkpoint(self) -> Checkpoint:
+        """Where training stands now (weights, velocity, counters, how long the history is), in
+        memory: ``rewind`` goes back to it, e.g. to the best epoch after a collapse."""
+        return Checkpoint(
+            params={k: v.copy() for k, v in self.model.params.items()},
+            velocity={k: v.copy() for k, v in self.optimizer.velocity.items()},
+            counters=(self.iteration, self._epoch, self.seconds, self._epoch_batch_size,
+                      self._n_batches, self._next, self._epoch_loss_sum, self._epoch_correct),
+            points=len(self.history.epoch),
+            steps=len(self.history.step_loss),
+        )  # fmt: skip
+
+    def rewind(self, checkpoint: Checkpoint) -> None:
+        """Go back to a checkpoint of this trainer: its weights, velocity, position and history
+        as they were then; a divergence since is forgotten. The learning rate, momentum and batch
+        size stay as they are now (set them with ``set_hyperparameters``)."""
+        if checkpoint.points > len(self.history.epoch) or set(checkpoint.params) != set(
+            self.model.params
+        ):
+            raise ValueError("This checkpoint is not from this trainer's past.")
+        for k, p in self.model.params.items():
+            p[...] = checkpoint.params[k]
+        for k, v in self.optimizer.velocity.items():
+            v[...] = checkpoint.velocity[k]
+        (self.iteration, self._epoch, self.seconds, self._epoch_batch_size, self._n_batches,
+         self._next, self._epoch_loss_sum, self._epoch_correct) = checkpoint.counters  # fmt: skip
+        if self._in_epoch:
+            self._order = epoch_order(self.shuffle_seed, self._epoch, len(self.y_train))
+        h = self.history
+        for name in POINT_FIELDS:
+            del getattr(h, name)[checkpoint.points :]
+        for name in ("step_epoch", "step_loss", "step_accuracy"):
+            del getattr(h, name)[checkpoint.steps :]
+        self.divergence = None
 
     # saving and loading --------------------------------------------------------------------------
     def to_dict(self) -> dict:

@@ -97,3 +97,50 @@ def test_strongest_windows_refuses_a_bad_k():
         strongest_windows(LeNet(), X, k=0)
     with pytest.raises(ValueError, match="k must be"):
         strongest_windows(LeNet(), X, k=2 * 64 + 1)
+
+
+# ----------------------------------------------------------------------------- checkpoint, rewind
+
+
+def test_rewinding_to_a_checkpoint_carries_on_exactly_as_from_then():
+    s = split_digits(seed=0)
+
+    def trainer() -> Trainer:
+        return Trainer(LeNet(seed=2), s.X_train, s.y_train, s.X_test, s.y_test, lr=0.05,
+                       batch_size=64, momentum=0.9, shuffle_seed=2)  # fmt: skip
+
+    a, b = trainer(), trainer()
+    a.run(until_epoch=1)
+    a.run(5)  # mid-epoch: the order of the epoch in progress must come back too
+    saved = a.checkpoint()
+    a.run(until_epoch=3)
+    a.model.params["fc3.W"][...] = np.inf  # and then it blew up
+    a.run(1)
+    assert a.divergence is not None
+    a.rewind(saved)
+    assert a.divergence is None and a.epoch == 1 and len(a.history.epoch) == 2
+    assert len(a.history.step_loss) == a.iteration == a.batches_per_epoch + 5
+    b.run(until_epoch=1)
+    b.run(5)
+    np.testing.assert_array_equal(a.model.params["conv1.W"], b.model.params["conv1.W"])
+    a.run(until_epoch=2)
+    b.run(until_epoch=2)
+    for k, p in a.model.params.items():
+        np.testing.assert_array_equal(p, b.model.params[k])
+    assert a.history.test_accuracy == b.history.test_accuracy
+    assert a.history.step_loss == b.history.step_loss
+
+
+def test_a_checkpoint_is_a_copy_and_only_fits_its_own_past():
+    s = split_digits(seed=0)
+    t = Trainer(LeNet(seed=0), s.X_train, s.y_train, s.X_test, s.y_test)
+    t.run(3)
+    saved = t.checkpoint()
+    before = saved.params["conv1.W"].copy()
+    t.run(3)
+    np.testing.assert_array_equal(saved.params["conv1.W"], before)  # training did not touch it
+    fresh = Trainer(LeNet(seed=0), s.X_train, s.y_train, s.X_test, s.y_test)
+    fresh.run(until_epoch=1)
+    later = fresh.checkpoint()
+    with pytest.raises(ValueError, match="not from this trainer's past"):
+        t.rewind(later)  # a checkpoint from further on than this trainer has been
