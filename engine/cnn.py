@@ -897,6 +897,31 @@ def strongest_windows(net: LeNet, X: ArrayLike, *, k: int = 20) -> tuple[Array, 
     return windows[top].mean(axis=1), np.take_along_axis(scores, top, axis=1)
 
 
+def filter_change(start: ArrayLike, now: ArrayLike) -> tuple[Array, Array]:
+    """How training changed each filter: its growth and its likeness to where it started.
+
+    Parameters
+    ----------
+    start, now : (O, ...) the same filters before and after training.
+
+    Returns
+    -------
+    growth : (O,) each filter's Euclidean norm now over its norm at the start.
+    correlation : (O,) the Pearson correlation of each filter's weights now with its weights at
+        the start (1: the same pattern, only scaled and shifted; 0: unrelated).
+    """
+    a = np.asarray(start, dtype=np.float64)
+    b = np.asarray(now, dtype=np.float64)
+    if a.shape != b.shape or a.ndim < 2 or a[0].size < 2:
+        raise ValueError("Give the same filters twice, (O, ...) with at least two weights each.")
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    growth = np.linalg.norm(b, axis=1) / np.maximum(np.linalg.norm(a, axis=1), 1e-300)
+    ac, bc = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
+    denom = np.linalg.norm(ac, axis=1) * np.linalg.norm(bc, axis=1)
+    correlation = (ac * bc).sum(axis=1) / np.where(denom > 0, denom, np.inf)
+    return growth, correlation
+
+
 def confusion_matrix(y_true: Labels, y_pred: Labels, n_classes: int = 10) -> NDArray[np.int64]:
     """(K, K) counts: row = true class, column = predicted class."""
     m = np.zeros((n_classes, n_classes), dtype=np.int64)

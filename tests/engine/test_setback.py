@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.cnn import LeNet, Trainer, strongest_windows
+from engine.cnn import LeNet, Trainer, filter_change, strongest_windows
 from engine.digits import split_digits
 from engine.training import COLLAPSE_DROP, History, find_setback
 
@@ -144,3 +144,20 @@ def test_a_checkpoint_is_a_copy_and_only_fits_its_own_past():
     later = fresh.checkpoint()
     with pytest.raises(ValueError, match="not from this trainer's past"):
         t.rewind(later)  # a checkpoint from further on than this trainer has been
+
+
+def test_filter_change_is_growth_and_correlation_per_filter():
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=(6, 1, 5, 5))
+    now = start.copy()
+    now[0] *= 3.0  # the same pattern, three times as large
+    now[1] = -start[1]  # the opposite pattern
+    now[2] = rng.normal(size=(1, 5, 5))  # a new one
+    growth, corr = filter_change(start, now)
+    assert growth[0] == pytest.approx(3.0) and corr[0] == pytest.approx(1.0)
+    assert growth[1] == pytest.approx(1.0) and corr[1] == pytest.approx(-1.0)
+    for i in (2, 3):
+        expected = np.corrcoef(start[i].ravel(), now[i].ravel())[0, 1]
+        assert corr[i] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="same filters"):
+        filter_change(start, now[:3])
