@@ -74,7 +74,7 @@ BATCH_CHOICES = (8, 16, 32, 64, 128, 256)
 MOMENTUM_CHOICES = (0.0, 0.5, 0.9, 0.95)
 MAX_EPOCHS = 60
 MAX_SEED = 9999
-POOL_LABELS = {"max": "max pooling", "avg": "average pooling"}
+POOL_LABELS = {"max": "max", "avg": "average"}
 TABS = (
     "Draw a digit",
     "Inside the network: one test digit",
@@ -551,16 +551,16 @@ def metrics(t: Trainer, target: int) -> None:
     acc = h.test_accuracy[-1]
     delta = f"{(acc - h.test_accuracy[-2]) * 100:+.1f} pts" if len(h.epoch) > 1 else None
     reached, when = first_reached(h)
-    with st.container(horizontal=True, gap="medium"):
-        st.metric("Test accuracy", f"{acc:.1%}", delta, width=150,
+    with st.container(horizontal=True, gap="large"):
+        st.metric("Test accuracy", f"{acc:.1%}", delta, width="content",
                   help="On the 359 held-out test images")  # fmt: skip
         st.metric(
-            "Training loss", f"{h.train_loss[-1]:.3f}" if t.epoch else "–", width=150,
+            "Training loss", f"{h.train_loss[-1]:.3f}" if t.epoch else "–", width="content",
             help="Mean cross-entropy over the last epoch's minibatches",
         )  # fmt: skip
-        st.metric("Epochs done", f"{t.epoch} / {target}", width=150)
+        st.metric("Epochs done", f"{t.epoch} / {target}", width="content")
         st.metric(
-            "95 % reached", reached, width=150,
+            "95 % reached", reached, width="content",
             help="The first epoch with at least 95 % test accuracy"
             + (f", {when}." if when else "."),
         )  # fmt: skip
@@ -568,7 +568,15 @@ def metrics(t: Trainer, target: int) -> None:
 
 def save_and_load(t: Trainer, playing: bool) -> None:
     state = st.session_state
-    with st.expander("Save or load this network", icon=":material/save:"):
+    # Stateful (a key, rerun on toggle): it stays open through the page run a load causes, and
+    # its content runs only while open.
+    box = st.expander(
+        "Save or load this network", icon=":material/save:", key=key("save_open"),
+        on_change="rerun",
+    )  # fmt: skip
+    if not box.open:
+        return
+    with box:
         st.markdown(
             "Keep what you trained: the file holds the weights, the settings and the history "
             "(JSON, nothing that runs). Load it later to look inside or to train on."
@@ -642,8 +650,12 @@ def training_view() -> None:
                 f"Before training the network guesses: test accuracy {acc:.0%}, loss "
                 f"{loss:.2f} (chance: 10 %, ln 10 = 2.30). Press **Train**."
             )
-        with st.expander("Momentum μ: what it adds to the lecture's SGD", icon=":material/speed:"):
-            st.markdown(momentum_text(S["lr"], S["momentum"]))
+        momentum = st.expander(
+            "Momentum μ: what it adds to the lecture's SGD", icon=":material/speed:",
+            key=key("momentum_open"), on_change="rerun",
+        )  # fmt: skip
+        if momentum.open:
+            momentum.markdown(momentum_text(S["lr"], S["momentum"]))
         save_and_load(t, player.playing)
     with st.expander("The network, layer by layer"):
         network_table(t.model)
@@ -742,7 +754,7 @@ def draw_tab(t: Trainer) -> None:
         st.caption(steps_caption(steps.stroke_steps, steps.slant, steps.box))
     mine = state[key("my_digits")]
     c1, c2 = st.columns([3, 1.2], vertical_alignment="bottom")
-    label = c1.segmented_control(
+    label = c1.pills(
         "Wrong, or not sure? Say which digit you drew, and keep it in **my digits**:",
         range(10), key=key("true_label"),
     )  # fmt: skip
@@ -914,12 +926,11 @@ lesson_header(
     "(μ = 0 is the lecture's plain SGD; see *Momentum* below). Then draw a digit and watch "
     "the network you trained read it, layer by layer.",
     [
-        r"Y_o = b_o + \sum_c X_c \star W_{o,c}, \qquad "
+        r"Y_o = b_o + \sum_c X_c \star W_{o,c}",
         r"\text{pool}(Y)_{ij} = \max_{(p,q) \in \text{window}_{ij}} Y_{pq}",
         r"\ell = -\log \operatorname{softmax}(f)_y, \qquad "
-        r"\underbrace{\theta \leftarrow \theta - \eta \nabla_\theta \ell}"
-        r"_{\text{the lecture's SGD}}",
-        r"\text{with momentum: } v \leftarrow \mu v - \eta \nabla_\theta \ell, \quad "
+        r"\theta \leftarrow \theta - \eta \nabla_\theta \ell \ \text{(SGD)}",
+        r"\text{momentum: } v \leftarrow \mu v - \eta \nabla_\theta \ell, \ "
         r"\theta \leftarrow \theta + v",
     ],
 )

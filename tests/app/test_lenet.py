@@ -224,7 +224,9 @@ def test_momentum_is_explained_as_an_extension_and_can_be_switched_off(run_page)
     assert (
         "one extension, **momentum μ**" in header and "μ = 0 is the lecture's plain SGD" in header
     )
-    explained = texts(at)
+    assert "exactly the lecture's SGD" not in texts(at)  # in a closed expander: not even run
+    at.session_state[P + "momentum_open"] = True  # the learner opens it
+    explained = texts(rerun(at))
     assert "θ ← θ − η ∇ℓ" in explained and "exactly the lecture's SGD" in explained
     assert "10 × η = 0.2 times the gradient" in explained  # μ = 0.9, η = 0.02, from the numbers
     at.select_slider(key=P + "momentum").set_value(0.0).run()
@@ -450,13 +452,13 @@ def test_my_digits_join_the_confusion_matrix_on_request(run_page):
     at.button(key=P + "quick").click().run()
     draw(at, strokes_of(7), 1)
     assert at.button(key=P + "add").disabled  # say which digit first
-    at.segmented_control(key=P + "true_label").set_value(7).run()
+    at.pills(key=P + "true_label").set_value(7).run()
     at.button(key=P + "add").click().run()
     assert at.session_state[P + "my_digits"][0][1] == 7
     assert at.session_state[P + "strokes"] == []  # the pad is cleared for the next one
     assert pad(at)["pad_id"] == 1 and pad(at)["strokes"] == []
     draw(at, strokes_of(3), 2)
-    at.segmented_control(key=P + "true_label").set_value(3).run()
+    at.pills(key=P + "true_label").set_value(3).run()
     at.button(key=P + "add").click().run()
     open_tab(at, "confusion")
     without = sum(
@@ -477,8 +479,14 @@ def test_my_digits_join_the_confusion_matrix_on_request(run_page):
 # -- save and load ---------------------------------------------------------------------------------
 
 
-def test_a_saved_network_loads_back_with_its_settings_and_history(trained_file):
+def open_save_and_load() -> AppTest:
     at = open_with(PAGE, {})
+    at.session_state[P + "save_open"] = True  # the learner opens "Save or load this network"
+    return rerun(at)
+
+
+def test_a_saved_network_loads_back_with_its_settings_and_history(trained_file):
+    at = open_save_and_load()
     (uploader,) = at.file_uploader
     uploader.set_value(("lenet.json", trained_file.encode(), "application/json")).run()
     assert not at.exception
@@ -509,7 +517,7 @@ def test_a_saved_network_loads_back_with_its_settings_and_history(trained_file):
     ],
 )
 def test_a_wrong_truncated_or_hostile_file_changes_nothing(trained_file, content, says):
-    at = open_with(PAGE, {})
+    at = open_save_and_load()
     before = at.session_state[P + "trainer"]
     if content is None:
         content = trained_file[: len(trained_file) // 2].encode()

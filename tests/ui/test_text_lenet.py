@@ -133,7 +133,7 @@ def test_a_reading_is_honest_about_how_sure_it_is():
     )
     certain = reading(np.array([0.99996] + [0.00004 / 9] * 9))
     assert certain.text == (
-        "The network reads a **0** (p = > 99.9 %). Every other digit gets less than 1 %."
+        "The network reads a **0** (p > 99.9 %). Every other digit gets less than 1 %."
     )
     probably = reading(np.array([0, 0.7, 0, 0, 0, 0, 0, 0.25, 0.05, 0]))
     assert probably.kind == "info" and probably.text == (

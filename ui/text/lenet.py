@@ -27,6 +27,12 @@ def pct(p: float) -> str:
     return f"{p:.1%}".replace("%", " %")
 
 
+def p_is(p: float) -> str:
+    """The probability as "p = 97.0 %", or "p > 99.9 %" where rounding would claim certainty."""
+    text = pct(p)
+    return f"p {text}" if text[0] in "<>" else f"p = {text}"
+
+
 def epochs_word(n: float) -> str:
     return "epoch" if n == 1 else "epochs"
 
@@ -183,11 +189,11 @@ def run_label(lr: float, batch: int, momentum: float, activation: str) -> str:
 def digit_verdict(probs: np.ndarray, label: int) -> Message:
     pred = int(np.argmax(probs))
     if pred == label:
-        return Message("success", f"Predicted **{pred}** with p = {pct(probs[pred])}: right.")
+        return Message("success", f"Predicted **{pred}** with {p_is(probs[pred])}: right.")
     return Message(
         "error",
-        f"Predicted **{pred}** (p = {pct(probs[pred])}), but it is a **{label}** "
-        f"(p = {pct(probs[label])}).",
+        f"Predicted **{pred}** ({p_is(probs[pred])}), but it is a **{label}** "
+        f"({p_is(probs[label])}).",
     )
 
 
@@ -197,25 +203,25 @@ def reading(probs: np.ndarray) -> Message:
     p1, p2 = float(probs[first]), float(probs[second])
     if p1 >= SURE:
         runner_up = (
-            f"Next most likely: {second} (p = {pct(p2)})."
+            f"Next most likely: {second} ({p_is(p2)})."
             if p2 >= 0.01
             else "Every other digit gets less than 1 %."
         )
         return Message(
             "success",
-            f"The network reads a **{first}** (p = {pct(p1)}). {runner_up}",
+            f"The network reads a **{first}** ({p_is(p1)}). {runner_up}",
             ":material/check_circle:",
         )
     if p1 >= 0.5:
         return Message(
             "info",
-            f"Probably a **{first}** (p = {pct(p1)}), but the network is not sure: next comes "
-            f"**{second}** (p = {pct(p2)}).",
+            f"Probably a **{first}** ({p_is(p1)}), but the network is not sure: next comes "
+            f"**{second}** ({p_is(p2)}).",
             ":material/help:",
         )
     return Message(
         "warning",
-        f"The network is unsure: **{first}** (p = {pct(p1)}) or **{second}** (p = {pct(p2)}), "
+        f"The network is unsure: **{first}** ({p_is(p1)}) or **{second}** ({p_is(p2)}), "
         "and no digit gets even half of the probability.",
         ":material/help:",
     )
