@@ -15,7 +15,6 @@ for a drawing from a pad, so a drawn digit looks to the network like the digits 
 from __future__ import annotations
 
 import gzip
-import itertools
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -346,26 +345,49 @@ def rasterise(strokes: list[NDArray[np.float64]], shape: tuple[int, int], *, pen
     (H, W) floats in [0, 1].
     """
     h, w = shape
-    dist = np.full(shape, np.inf)
-    reach = pen / 2 + 1
+    a, b = _pieces(strokes)
+    dist = np.full(h * w, np.inf)
+    if len(a):
+        # Every piece is at most PIECE pixels long, so the pixels its pen can reach fit one
+        # box of the same size for all: all pieces at once, (pieces, size, size).
+        reach = pen / 2 + 1
+        size = int(np.ceil(2 * reach + PIECE)) + 2
+        r0 = np.floor(np.minimum(a[:, 1], b[:, 1]) - reach).astype(np.int64)
+        c0 = np.floor(np.minimum(a[:, 0], b[:, 0]) - reach).astype(np.int64)
+        rows = r0[:, None] + np.arange(size)  # (pieces, size)
+        cols = c0[:, None] + np.arange(size)
+        # Pixel centres at (col + 0.5, row + 0.5), as on a canvas.
+        px = (cols + 0.5)[:, None, :] - a[:, 0, None, None]
+        py = (rows + 0.5)[:, :, None] - a[:, 1, None, None]
+        ab = b - a
+        ab2 = np.maximum((ab**2).sum(axis=1), 1e-12)[:, None, None]
+        t = np.clip((px * ab[:, 0, None, None] + py * ab[:, 1, None, None]) / ab2, 0, 1)
+        d = np.hypot(px - t * ab[:, 0, None, None], py - t * ab[:, 1, None, None])
+        inside = ((rows >= 0) & (rows < h))[:, :, None] & ((cols >= 0) & (cols < w))[:, None, :]
+        index = rows[:, :, None] * w + cols[:, None, :]
+        np.minimum.at(dist, index[inside], d[inside])
+    return np.clip(pen / 2 - dist.reshape(h, w) + 0.5, 0, 1)
+
+
+PIECE = 2.0  # pixels: longer segments are cut into pieces at most this long
+
+
+def _pieces(strokes: list[NDArray[np.float64]]) -> tuple[NDArray, NDArray]:
+    """Every segment of every stroke cut into pieces at most PIECE long: starts and ends (m, 2).
+    A single point is a piece of length 0 (a dot)."""
+    starts, ends = [], []
     for s in strokes:
-        # A single point is a segment of length 0: a dot as wide as the pen.
-        segments = itertools.pairwise(s) if len(s) > 1 else [(s[0], s[0])]
-        for a, b in segments:
-            # Only the pixels the pen can reach from this segment: its box widened by the pen.
-            r0 = max(0, int(min(a[1], b[1]) - reach))
-            r1 = min(h, int(max(a[1], b[1]) + reach) + 1)
-            c0 = max(0, int(min(a[0], b[0]) - reach))
-            c1 = min(w, int(max(a[0], b[0]) + reach) + 1)
-            if r0 >= r1 or c0 >= c1:
-                continue
-            # Pixel centres at (col + 0.5, row + 0.5), as on a canvas.
-            py, px = np.mgrid[r0:r1, c0:c1] + 0.5
-            ab = b - a
-            t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / max(ab @ ab, 1e-12), 0, 1)
-            d = np.hypot(px - a[0] - t * ab[0], py - a[1] - t * ab[1])
-            np.minimum(dist[r0:r1, c0:c1], d, out=dist[r0:r1, c0:c1])
-    return np.clip(pen / 2 - dist + 0.5, 0, 1)
+        s = np.asarray(s, dtype=np.float64).reshape(-1, 2)
+        a, b = (s[:-1], s[1:]) if len(s) > 1 else (s[:1], s[:1])
+        n = np.maximum(np.ceil(np.hypot(*(b - a).T) / PIECE), 1).astype(np.int64)
+        seg = np.repeat(np.arange(len(a)), n)
+        k = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)  # piece k of its segment
+        frac0, frac1 = (k / n[seg])[:, None], ((k + 1) / n[seg])[:, None]
+        starts.append(a[seg] + (b[seg] - a[seg]) * frac0)
+        ends.append(np.where(frac1 == 1, b[seg], a[seg] + (b[seg] - a[seg]) * frac1))
+    if not starts:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    return np.concatenate(starts), np.concatenate(ends)
 
 
 def check_strokes(strokes: object) -> list[NDArray[np.float64]]:

@@ -257,6 +257,8 @@ function showResult(S) {
   S.maps.replaceChildren();
   S.units.replaceChildren();
   S.root.dataset.prediction = "";
+  // The drawing Python has answered for: its result's, or (nothing to read) its own version.
+  S.root.dataset.answered = String(r ? r.version : data.version || 0);
   if (!r) {
     make("div", "dp-empty", S.view, data.message || "");
     return;
@@ -301,7 +303,6 @@ function showResult(S) {
     strip(c, u.values, width, 30);
   }
   S.root.dataset.prediction = String(best);
-  S.root.dataset.answered = String(r.version);
 }
 
 function render(S) {
