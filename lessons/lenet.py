@@ -657,8 +657,12 @@ def training_view() -> None:
         if momentum.open:
             momentum.markdown(momentum_text(S["lr"], S["momentum"]))
         save_and_load(t, player.playing)
-    with st.expander("The network, layer by layer"):
-        network_table(t.model)
+    layers = st.expander(
+        "The network, layer by layer", key=key("layers_open"), on_change="rerun"
+    )  # a table is costly to send: built only while open
+    if layers.open:
+        with layers:
+            network_table(t.model)
     S.sync_url()
 
 
@@ -928,8 +932,8 @@ lesson_header(
     [
         r"Y_o = b_o + \sum_c X_c \star W_{o,c}",
         r"\text{pool}(Y)_{ij} = \max_{(p,q) \in \text{window}_{ij}} Y_{pq}",
-        r"\ell = -\log \operatorname{softmax}(f)_y, \qquad "
-        r"\theta \leftarrow \theta - \eta \nabla_\theta \ell \ \text{(SGD)}",
+        r"\ell = -\log \operatorname{softmax}(f)_y",
+        r"\text{SGD: } \theta \leftarrow \theta - \eta \nabla_\theta \ell",
         r"\text{momentum: } v \leftarrow \mu v - \eta \nabla_\theta \ell, \ "
         r"\theta \leftarrow \theta + v",
     ],

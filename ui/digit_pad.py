@@ -234,7 +234,9 @@ function bars(canvas, probs, width, height) {
     ctx.fillStyle = d === best ? HIGHLIGHT : MUTED;
     ctx.fillRect(x, top + plot - h, w, h);
     ctx.fillStyle = "#1B2330";
-    if (p >= 0.01) ctx.fillText(Math.round(100 * p) + "%", d * slot + slot / 2, top + plot - h - 4);
+    // Never "100%" for a probability below 1: the network is never that sure.
+    const label = p > 0.995 && p < 1 ? ">99%" : Math.round(100 * p) + "%";
+    if (p >= 0.01) ctx.fillText(label, d * slot + slot / 2, top + plot - h - 4);
     ctx.font = (d === best ? "bold " : "") + "13px Source Sans Pro, sans-serif";
     ctx.fillText(String(d), d * slot + slot / 2, height - 5);
     ctx.font = "12px Source Sans Pro, sans-serif";

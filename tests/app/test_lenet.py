@@ -108,7 +108,9 @@ def test_page_starts_untrained_with_the_layer_table(run_page):
     assert float(metric(at, "Test accuracy").rstrip("%")) < 30
     assert metric(at, "Epochs done") == "0 / 15"
     assert metric(at, "95 % reached") == "not yet"
-    (layers,) = [d.value for d in at.dataframe]
+    assert not at.dataframe  # the table waits until its expander is opened
+    at.session_state[P + "layers_open"] = True
+    (layers,) = [d.value for d in rerun(at).dataframe]
     assert layers.set_index("layer").loc["conv1", "parameters"] == 156
     assert layers.set_index("layer").loc["pool2", "output (one image)"] == "16 × 2 × 2"
     assert not [c for c in at.get("plotly_chart") if "lenet_curves" in c.proto.id]
