@@ -610,3 +610,16 @@ def test_junk_in_every_parameter_opens_the_defaults(junk):
     for name, value in DEFAULTS.items():
         assert at.session_state[P + name] == value, name
     assert metric(at, "Epochs done") == "0 / 15"
+
+
+def test_a_stroke_on_the_pad_builds_no_chart(run_page, chart_log):
+    """The pad draws its answer itself: a stroke sends data to it and rebuilds no plotly chart
+    (the training curves stay exactly as sent)."""
+    at = run_page(PAGE)
+    at.button(key=P + "quick").click().run()
+    before = specs(at)
+    chart_log.clear()
+    draw(at, strokes_of(2), 1)
+    draw(at, strokes_of(5), 2)
+    assert chart_log.built == [] and specs(at) == before
+    assert pad(at)["result"]["version"] == 2
