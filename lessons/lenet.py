@@ -194,19 +194,14 @@ def remember_best(t: Trainer) -> None:
 def ensure_trainer() -> None:
     if st.session_state.get(key("trainer")) is None:
         install(new_trainer())
-        st.session_state[key("rerun")] = False
 
 
 # -- callbacks -------------------------------------------------------------------------------------
 
 
-def new_network() -> None:
-    """Another activation, pooling or seed: a new network (the old run stays for comparison)."""
-    install(new_trainer())
-
-
 def reset() -> None:
-    """A fresh network from the seed: the same seed gives the same starting weights."""
+    """A fresh network from the settings (Reset, or another activation, pooling or seed): the
+    same seed gives the same starting weights; the old run stays on the chart to compare."""
     install(new_trainer())
 
 
@@ -420,16 +415,16 @@ def hyperparameter_controls(locked: bool) -> None:
     """The settings; locked while training runs (Stop first)."""
     st.markdown("**Network**")
     S.selectbox(
-        "activation", "Activation", format_func=ACTIVATION_LABELS.get, on_change=new_network,
+        "activation", "Activation", format_func=ACTIVATION_LABELS.get, on_change=reset,
         disabled=locked,
         help="After every convolution and hidden dense layer. Changing it builds a new network.",
     )  # fmt: skip
     S.selectbox(
-        "pool", "Pooling", format_func=POOL_LABELS.get, on_change=new_network, disabled=locked,
+        "pool", "Pooling", format_func=POOL_LABELS.get, on_change=reset, disabled=locked,
         help="2×2 windows, stride 2, after each convolution. Changing it builds a new network.",
     )  # fmt: skip
     S.number_input(
-        "seed", "Seed", on_change=new_network, disabled=locked,
+        "seed", "Seed", on_change=reset, disabled=locked,
         help="Initial weights and the order of the minibatches. Same seed, same run.",
     )  # fmt: skip
     st.markdown("**Training**")

@@ -623,3 +623,15 @@ def test_a_stroke_on_the_pad_builds_no_chart(run_page, chart_log):
     draw(at, strokes_of(5), 2)
     assert chart_log.built == [] and specs(at) == before
     assert pad(at)["result"]["version"] == 2
+
+
+def test_a_file_this_page_cannot_show_is_refused_with_the_reason(trained_file):
+    data = json.loads(trained_file)
+    data["training"]["lr"] = 0.07  # a rate set by hand, not one of the page's
+    at = open_save_and_load()
+    before = at.session_state[P + "trainer"]
+    at.file_uploader[0].set_value(("odd.json", json.dumps(data).encode(), "application/json"))
+    rerun(at)
+    assert at.session_state[P + "trainer"] is before
+    (error,) = [e.value for e in at.error]
+    assert "Its lr 0.07 is not one this page offers (0.001, 0.003" in error
