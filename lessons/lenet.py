@@ -250,10 +250,16 @@ def on_drawing() -> None:
     state[key("version")] = version if isinstance(version, int) and version >= 0 else 0
 
 
-def add_to_mine(grid: tuple[int, ...], label: int | None) -> None:
+def add_to_mine() -> None:
+    """Keep the digit on the pad (as the network sees it) with the label the learner gave."""
     state = st.session_state
+    grid, label = state.get(key("grid")), state.get(key("true_label"))
+    if grid is None:
+        state[key("mine_note")] = "Draw a digit first: the pad is empty."
+        return
     if label is None or len(state[key("my_digits")]) >= MAX_MINE:
         return
+    state[key("mine_note")] = None
     state[key("my_digits")] = [*state[key("my_digits")], (grid, int(label))]
     state[key("my_digits_version")] += 1
     state[key("true_label")] = None
@@ -710,15 +716,43 @@ def offer_training(t: Trainer) -> None:
 
 def draw_tab(t: Trainer) -> None:
     state = st.session_state
-    trained = t.epoch >= 1
-    if not trained:
+    if t.epoch < 1:
         offer_training(t)
-    show_steps = S.toggle(
+    pad_section()
+    S.toggle(
         "steps", "Show the normalisation steps",
         help="How the drawing becomes the 8 × 8 input, the way the data set's digits were made.",
     )  # fmt: skip
+    if t.epoch < 1:
+        return
+    mine = state[key("my_digits")]
+    c1, c2 = st.columns([3, 1.2], vertical_alignment="bottom")
+    label = c1.pills(
+        "Wrong, or not sure? Say which digit you drew, and keep it in **my digits**:",
+        range(10), key=key("true_label"),
+    )  # fmt: skip
+    c2.button(
+        "Add to my digits", key=key("add"), on_click=add_to_mine, icon=":material/add:",
+        disabled=label is None or len(mine) >= MAX_MINE, width="stretch",
+        help="The Confusion matrix tab can count your digits too.",
+    )  # fmt: skip
+    if state.get(key("mine_note")):
+        st.caption(state[key("mine_note")])
+    if mine:
+        st.caption(f"My digits: {len(mine)} kept (of at most {MAX_MINE}); see *Confusion matrix*.")
+    if player.playing:
+        st.caption("Training is running: the pad reads your digit with the latest weights.")
+
+
+@st.fragment
+def pad_section() -> None:
+    """The pad and what the network reads, in one component: a stroke reruns only this
+    fragment and sends only the component (no other element to rebuild in the browser)."""
+    state = st.session_state
+    t = trainer()
+    trained = t.epoch >= 1
     strokes = state[key("strokes")]
-    result, probs, grid, steps = None, None, None, None
+    result, grid = None, None
     message = "Draw a digit on the pad with the mouse, a finger or a pen."
     if strokes and not trained:
         message = "Your digit is kept: once the network is trained it reads it."
@@ -732,41 +766,26 @@ def draw_tab(t: Trainer) -> None:
             grid = steps.grid
             maps, probs = maps_of(t.model, grid[None] / MAX_PIXEL)
             extra = None
-            if show_steps:
-                extra = {"box": list(steps.box), "side": PAD_SIDE, "scaled": bits(steps.scaled),
-                         "bitmap": bits(steps.bitmap)}  # fmt: skip
+            if S["steps"]:
+                extra = {
+                    "box": list(steps.box), "side": PAD_SIDE, "scaled": bits(steps.scaled),
+                    "bitmap": bits(steps.bitmap),
+                    "text": steps_caption(steps.stroke_steps, steps.slant, steps.box),
+                }  # fmt: skip
+            verdict = reading(probs)
             result = pad_result(
                 version=state[key("version")], grid=grid, maps=maps, probs=probs,
                 titles=stage_titles(t.model), steps=extra,
+                verdict={"kind": verdict.kind, "text": verdict.text},
             )  # fmt: skip
+    state[key("grid")] = None if grid is None else tuple(int(v) for v in grid.ravel())
+    if state.get(key("pad_error")):
+        message = f"The pad sent something that is not a drawing: {state[key('pad_error')]}"
     digit_pad(
         {"pad_id": state[key("pad_id")], "strokes": strokes, "version": state[key("version")],
          "pen": PEN, "result": result, "message": message},
         key=key("pad"), on_drawing_change=on_drawing,
     )  # fmt: skip
-    if state.get(key("pad_error")):
-        st.warning(f"The pad sent something that is not a drawing: {state[key('pad_error')]}")
-    if result is None:
-        return
-    say([reading(probs)])
-    if show_steps:
-        st.caption(steps_caption(steps.stroke_steps, steps.slant, steps.box))
-    mine = state[key("my_digits")]
-    c1, c2 = st.columns([3, 1.2], vertical_alignment="bottom")
-    label = c1.pills(
-        "Wrong, or not sure? Say which digit you drew, and keep it in **my digits**:",
-        range(10), key=key("true_label"),
-    )  # fmt: skip
-    c2.button(
-        "Add to my digits", key=key("add"), on_click=add_to_mine,
-        args=(tuple(int(v) for v in grid.ravel()), label), icon=":material/add:",
-        disabled=label is None or len(mine) >= MAX_MINE, width="stretch",
-        help="The Confusion matrix tab can count your digits too.",
-    )  # fmt: skip
-    if mine:
-        st.caption(f"My digits: {len(mine)} kept (of at most {MAX_MINE}); see *Confusion matrix*.")
-    if t is not None and player.playing:
-        st.caption("Training is running: the pad reads your digit with the latest weights.")
 
 
 def inside_tab(t: Trainer) -> None:

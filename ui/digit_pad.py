@@ -44,6 +44,13 @@ CSS = """
 .dp-units figure { margin: 14px 0 0 0; }
 .dp canvas.dp-view { display: block; }
 .dp-empty { color: #5A6475; padding: 8px 0; max-width: 320px; }
+.dp-verdict { margin-top: 16px; padding: 12px 16px; border-radius: 8px; font-size: 15px;
+  line-height: 1.5; }
+.dp-verdict:empty { display: none; }
+.dp-success { background: rgba(33, 195, 84, 0.1); color: #177233; }
+.dp-info { background: rgba(28, 131, 225, 0.1); color: #004280; }
+.dp-warning { background: rgba(255, 227, 18, 0.12); color: #7A5A04; }
+.dp-steps-text { color: #5A6475; font-size: 13px; margin-top: 8px; }
 """
 
 JS = r"""
@@ -78,6 +85,17 @@ function make(tag, cls, parent, text) {
   if (text !== undefined) el.textContent = text;
   if (parent) parent.appendChild(el);
   return el;
+}
+
+function rich(el, text) {
+  // Our own sentences with **bold** as in markdown; text nodes only, never HTML.
+  for (const part of text.split(/(\*\*[^*]+\*\*)/)) {
+    if (part.length > 4 && part.startsWith("**") && part.endsWith("**")) {
+      make("strong", "", el, part.slice(2, -2));
+    } else if (part) {
+      el.appendChild(document.createTextNode(part));
+    }
+  }
 }
 
 // -- the pad ---------------------------------------------------------------------------------
@@ -256,6 +274,8 @@ function figure(parent, title, cls) {
 function showResult(S) {
   const r = S.result, data = S.data;
   S.view.replaceChildren();
+  S.verdict.replaceChildren();
+  S.verdict.className = "dp-verdict";
   S.maps.replaceChildren();
   S.units.replaceChildren();
   S.root.dataset.prediction = "";
@@ -304,23 +324,31 @@ function showResult(S) {
     c.setAttribute("aria-label", u.title + ": the units' outputs for your digit");
     strip(c, u.values, width, 30);
   }
+  S.verdict.className = `dp-verdict dp-${r.verdict.kind}`;
+  rich(S.verdict, r.verdict.text);
+  if (r.steps) make("div", "dp-steps-text", S.verdict, r.steps.text);
   S.root.dataset.prediction = String(best);
 }
 
 function render(S) {
+  const arrived = performance.now();
   S.result = S.data.result || null;
   drawPad(S);
   showResult(S);
   const stats = window.__digitPad;
   if (S.result && S.result.version === S.version && stats.strokeEnd !== null) {
-    stats.latencies.push(performance.now() - stats.strokeEnd);
+    const now = performance.now();
+    stats.latencies.push(now - stats.strokeEnd);
+    stats.parts.push({ arrive: arrived - stats.strokeEnd, draw: now - arrived });
     stats.strokeEnd = null;
   }
 }
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
-  if (!window.__digitPad) window.__digitPad = { latencies: [], strokeEnd: null, sent: 0 };
+  if (!window.__digitPad) {
+    window.__digitPad = { latencies: [], parts: [], strokeEnd: null, sent: 0 };
+  }
   let S = parentElement.__digitPad;
   if (!S || !S.root.isConnected) {
     const root = make("div", "dp");
@@ -338,10 +366,13 @@ export default function (component) {
     const clear = make("button", "", buttons, "Clear");
     undo.type = clear.type = "button";
     const view = make("div", "dp-view-box dp-top", top);
+    const verdict = make("div", "dp-verdict", root);
+    verdict.setAttribute("role", "status");  // a screen reader hears each new reading
     const maps = make("div", "dp-maps", root);
     const units = make("div", "dp-units", root);
     parentElement.appendChild(root);
-    S = { root, pad, undo, clear, view, maps, units, strokes: [], current: null, version: 0,
+    S = { root, pad, undo, clear, view, verdict, maps, units, strokes: [], current: null,
+          version: 0,
           padId: null, pen: 0.1, data: null, result: null, setStateValue };
     parentElement.__digitPad = S;
     listen(S);

@@ -409,8 +409,8 @@ def test_a_drawn_digit_is_read_layer_by_layer_and_honestly(run_page):
     assert [len(s["values"]) for s in one["stages"]] == [384, 96, 256, 64]
     assert [len(u["values"]) for u in one["units"]] == [120, 84]
     assert len(one["grid"]) == 64 and max(one["grid"]) <= 16
-    verdict = texts(at)
-    assert "a **1** (p = " in verdict  # "reads a **1**" or "Probably a **1**", with p
+    verdict = one["verdict"]
+    assert verdict["kind"] in ("success", "info") and "a **1** (p" in verdict["text"]
     draw(at, strokes_of(0), 4)
     zero = pad(at)["result"]
     assert zero["stages"][0]["values"] != one["stages"][0]["values"]  # their digit's maps
@@ -436,7 +436,7 @@ def test_normalisation_steps_are_shown_on_request(run_page):
     assert set(steps["bitmap"]) <= {"0", "1"} and steps["side"] == 128
     top, left, h, w = steps["box"]
     assert 0 <= top < top + h <= 128 and 0 <= left < left + w <= 128
-    assert any("scaled to the full 32-pixel height" in c.value for c in at.caption)
+    assert "scaled to the full 32-pixel height" in steps["text"]
     assert at.query_params[P + "steps"] == "1"
 
 
@@ -635,3 +635,12 @@ def test_a_file_this_page_cannot_show_is_refused_with_the_reason(trained_file):
     assert at.session_state[P + "trainer"] is before
     (error,) = [e.value for e in at.error]
     assert "Its lr 0.07 is not one this page offers (0.001, 0.003" in error
+
+
+def test_adding_with_an_empty_pad_says_to_draw_first(run_page):
+    at = run_page(PAGE)
+    at.button(key=P + "quick").click().run()
+    at.pills(key=P + "true_label").set_value(4).run()
+    at.button(key=P + "add").click().run()
+    assert at.session_state[P + "my_digits"] == []
+    assert any("Draw a digit first" in c.value for c in at.caption)

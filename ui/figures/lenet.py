@@ -330,12 +330,14 @@ def pad_result(
     maps: dict[str, np.ndarray],
     probs: np.ndarray,
     titles: dict[str, str],
+    verdict: dict,
     steps: dict | None = None,
 ) -> dict:
     """What the pad draws for one drawing (ui/digit_pad.py): the 8 × 8 grid, the probabilities,
-    every stage's maps as flat lists, and optionally the normalisation steps (32 × 32 bitmaps as
-    strings of 0 and 1, the ink's box). ``version`` is the drawing's, sent back so the pad knows
-    the answer is for what is on it now."""
+    every stage's maps as flat lists, the verdict (``kind``: success, info or warning, and its
+    text, **bold** marked as in markdown), and optionally the normalisation steps (32 × 32
+    bitmaps as strings of 0 and 1, the ink's box, a sentence). ``version`` is the drawing's,
+    sent back so the pad knows the answer is for what is on it now."""
     stages = [
         {"name": name, "title": titles[name], "shape": list(maps[name].shape), "cols": cols,
          "values": _rounded(maps[name])}
@@ -349,6 +351,7 @@ def pad_result(
         "stages": stages,
         "units": units,
         "steps": steps,
+        "verdict": verdict,
     }
 
 
