@@ -17,6 +17,7 @@ import json
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -36,7 +37,14 @@ from engine.files import (
 )
 from engine.layers import dense_backward, dense_forward
 from engine.losses import cross_entropy_with_logits, cross_entropy_with_logits_grad
-from engine.training import Divergence, History, MinibatchTrainer, check_learning_rate, epoch_order
+from engine.training import (
+    POINT_FIELDS,
+    Divergence,
+    History,
+    MinibatchTrainer,
+    check_learning_rate,
+    epoch_order,
+)
 
 Array = NDArray[np.float64]
 Labels = NDArray[np.int64]
@@ -548,6 +556,17 @@ _SHAPE_KEYS = ("input_shape", "channels", "kernel_sizes", "hidden", "n_classes")
 # -- training --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """A trainer's state at one moment (``Trainer.checkpoint``): copies, not views."""
+
+    params: dict[str, Array]
+    velocity: dict[str, Array]
+    counters: tuple
+    points: int  # history points then
+    steps: int  # history steps then
+
+
 class SGD:
     """Minibatch SGD with optional momentum: v ← μv − η∇ℓ, θ ← θ + v (μ = 0: θ ← θ − η∇ℓ)."""
 
@@ -719,6 +738,42 @@ class Trainer(MinibatchTrainer):
             self.seconds += time.perf_counter() - t0
         return True
 
+    # going back ----------------------------------------------------------------------------------
+    def checkpoint(self) -> Checkpoint:
+        """Where training stands now (weights, velocity, counters, how long the history is), in
+        memory: ``rewind`` goes back to it, e.g. to the best epoch after a collapse."""
+        return Checkpoint(
+            params={k: v.copy() for k, v in self.model.params.items()},
+            velocity={k: v.copy() for k, v in self.optimizer.velocity.items()},
+            counters=(self.iteration, self._epoch, self.seconds, self._epoch_batch_size,
+                      self._n_batches, self._next, self._epoch_loss_sum, self._epoch_correct),
+            points=len(self.history.epoch),
+            steps=len(self.history.step_loss),
+        )  # fmt: skip
+
+    def rewind(self, checkpoint: Checkpoint) -> None:
+        """Go back to a checkpoint of this trainer: its weights, velocity, position and history
+        as they were then; a divergence since is forgotten. The learning rate, momentum and batch
+        size stay as they are now (set them with ``set_hyperparameters``)."""
+        if checkpoint.points > len(self.history.epoch) or set(checkpoint.params) != set(
+            self.model.params
+        ):
+            raise ValueError("This checkpoint is not from this trainer's past.")
+        for k, p in self.model.params.items():
+            p[...] = checkpoint.params[k]
+        for k, v in self.optimizer.velocity.items():
+            v[...] = checkpoint.velocity[k]
+        (self.iteration, self._epoch, self.seconds, self._epoch_batch_size, self._n_batches,
+         self._next, self._epoch_loss_sum, self._epoch_correct) = checkpoint.counters  # fmt: skip
+        if self._in_epoch:
+            self._order = epoch_order(self.shuffle_seed, self._epoch, len(self.y_train))
+        h = self.history
+        for name in POINT_FIELDS:
+            del getattr(h, name)[checkpoint.points :]
+        for name in ("step_epoch", "step_loss", "step_accuracy"):
+            del getattr(h, name)[checkpoint.steps :]
+        self.divergence = None
+
     # saving and loading --------------------------------------------------------------------------
     def to_dict(self) -> dict:
         """The network, the settings, where training stands and the history, as plain data.
@@ -809,6 +864,62 @@ class Trainer(MinibatchTrainer):
     ) -> Trainer:  # fmt: skip
         data = load_json(text, max_bytes=MAX_FILE_BYTES)
         return cls.from_dict(data, X_train, y_train, X_test, y_test)
+
+
+def strongest_windows(net: LeNet, X: ArrayLike, *, k: int = 20) -> tuple[Array, Array]:
+    """What each first-layer filter responds to: the input windows that excite it most.
+
+    Every filter of the first convolution is slid over every image of X (as the layer does,
+    with its padding); its response at a position is b + <window, filter>. For each filter
+    the k windows with the largest responses are averaged.
+
+    Parameters
+    ----------
+    X : (N, C, H, W) images, e.g. the test set.
+    k : windows averaged per filter, 1 to N·H·W.
+
+    Returns
+    -------
+    mean_windows : (O, C, kh, kw), the average of each filter's k strongest windows.
+    responses : (O, k), those responses, strongest first.
+    """
+    conv = net.layers[0]
+    if not isinstance(conv, Conv2D):
+        raise ValueError("The network's first layer is not a convolution.")
+    X = net._check_X(X)
+    out = conv.forward(X)  # (N, O, Ho, Wo); conv.windows is (N, C, Ho, Wo, kh, kw)
+    n, o, ho, wo = out.shape
+    if not (is_int(k) and 1 <= k <= n * ho * wo):
+        raise ValueError(f"k must be a whole number from 1 to {n * ho * wo}.")
+    windows = conv.windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, *conv.W.shape[1:])
+    scores = out.transpose(1, 0, 2, 3).reshape(o, -1)  # (O, N·Ho·Wo)
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    return windows[top].mean(axis=1), np.take_along_axis(scores, top, axis=1)
+
+
+def filter_change(start: ArrayLike, now: ArrayLike) -> tuple[Array, Array]:
+    """How training changed each filter: its growth and its likeness to where it started.
+
+    Parameters
+    ----------
+    start, now : (O, ...) the same filters before and after training.
+
+    Returns
+    -------
+    growth : (O,) each filter's Euclidean norm now over its norm at the start.
+    correlation : (O,) the Pearson correlation of each filter's weights now with its weights at
+        the start (1: the same pattern, only scaled and shifted; 0: unrelated).
+    """
+    a = np.asarray(start, dtype=np.float64)
+    b = np.asarray(now, dtype=np.float64)
+    if a.shape != b.shape or a.ndim < 2 or a[0].size < 2:
+        raise ValueError("Give the same filters twice, (O, ...) with at least two weights each.")
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    growth = np.linalg.norm(b, axis=1) / np.maximum(np.linalg.norm(a, axis=1), 1e-300)
+    ac, bc = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
+    denom = np.linalg.norm(ac, axis=1) * np.linalg.norm(bc, axis=1)
+    correlation = (ac * bc).sum(axis=1) / np.where(denom > 0, denom, np.inf)
+    return growth, correlation
 
 
 def confusion_matrix(y_true: Labels, y_pred: Labels, n_classes: int = 10) -> NDArray[np.int64]:

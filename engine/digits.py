@@ -319,3 +319,123 @@ def _deslant(b: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], float]:
         else:
             out[r, :s] = b[r, -s:]
     return out, slant
+
+
+# ----------------------------------------------------------------------------- strokes from a pad
+
+# What one drawing may hold: far more than any digit needs, and a bound on the work a page does
+# for whatever a browser sends.
+MAX_STROKES = 64
+MAX_POINTS = 4000
+
+
+def rasterise(strokes: list[NDArray[np.float64]], shape: tuple[int, int], *, pen: float):
+    """Strokes drawn the way a browser canvas draws them: a round pen ``pen`` pixels wide, round
+    caps and joins, anti-aliased (a pixel's value is the share of it the pen covers, from its
+    distance to the stroke), ink = 1 on 0.
+
+    Parameters
+    ----------
+    strokes : each (n, 2) points (x, y) in pixels, x to the right and y down; one point is a dot.
+    shape : (H, W) of the drawing.
+    pen : the pen's width in pixels.
+
+    Returns
+    -------
+    (H, W) floats in [0, 1].
+    """
+    h, w = shape
+    a, b = _pieces(strokes)
+    dist = np.full(h * w, np.inf)
+    if len(a):
+        # Every piece is at most PIECE pixels long, so the pixels its pen can reach fit one
+        # box of the same size for all: all pieces at once, (pieces, size, size).
+        reach = pen / 2 + 1
+        size = int(np.ceil(2 * reach + PIECE)) + 2
+        r0 = np.floor(np.minimum(a[:, 1], b[:, 1]) - reach).astype(np.int64)
+        c0 = np.floor(np.minimum(a[:, 0], b[:, 0]) - reach).astype(np.int64)
+        rows = r0[:, None] + np.arange(size)  # (pieces, size)
+        cols = c0[:, None] + np.arange(size)
+        # Pixel centres at (col + 0.5, row + 0.5), as on a canvas.
+        px = (cols + 0.5)[:, None, :] - a[:, 0, None, None]
+        py = (rows + 0.5)[:, :, None] - a[:, 1, None, None]
+        ab = b - a
+        ab2 = np.maximum((ab**2).sum(axis=1), 1e-12)[:, None, None]
+        t = np.clip((px * ab[:, 0, None, None] + py * ab[:, 1, None, None]) / ab2, 0, 1)
+        d = np.hypot(px - t * ab[:, 0, None, None], py - t * ab[:, 1, None, None])
+        inside = ((rows >= 0) & (rows < h))[:, :, None] & ((cols >= 0) & (cols < w))[:, None, :]
+        index = rows[:, :, None] * w + cols[:, None, :]
+        np.minimum.at(dist, index[inside], d[inside])
+    return np.clip(pen / 2 - dist.reshape(h, w) + 0.5, 0, 1)
+
+
+PIECE = 2.0  # pixels: longer segments are cut into pieces at most this long
+
+
+def _pieces(strokes: list[NDArray[np.float64]]) -> tuple[NDArray, NDArray]:
+    """Every segment of every stroke cut into pieces at most PIECE long: starts and ends (m, 2).
+    A single point is a piece of length 0 (a dot)."""
+    starts, ends = [], []
+    for s in strokes:
+        s = np.asarray(s, dtype=np.float64).reshape(-1, 2)
+        a, b = (s[:-1], s[1:]) if len(s) > 1 else (s[:1], s[:1])
+        n = np.maximum(np.ceil(np.hypot(*(b - a).T) / PIECE), 1).astype(np.int64)
+        seg = np.repeat(np.arange(len(a)), n)
+        k = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)  # piece k of its segment
+        frac0, frac1 = (k / n[seg])[:, None], ((k + 1) / n[seg])[:, None]
+        starts.append(a[seg] + (b[seg] - a[seg]) * frac0)
+        ends.append(np.where(frac1 == 1, b[seg], a[seg] + (b[seg] - a[seg]) * frac1))
+    if not starts:
+        return np.zeros((0, 2)), np.zeros((0, 2))
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def check_strokes(strokes: object) -> list[NDArray[np.float64]]:
+    """Strokes as a drawing pad sends them, checked: a list of strokes, each a flat list
+    [x0, y0, x1, y1, ...] of at least one point, coordinates as fractions of the pad's side
+    (0 = left or top edge, 1 = right or bottom edge).
+
+    Returns each stroke as an (n, 2) array. Anything else (not lists of numbers, NaN, points off
+    the pad, more than MAX_STROKES strokes or MAX_POINTS points) raises a ValueError.
+    """
+    if not isinstance(strokes, list | tuple):
+        raise ValueError("The drawing must be a list of strokes.")
+    if len(strokes) > MAX_STROKES:
+        raise ValueError(f"At most {MAX_STROKES} strokes per drawing; this one has {len(strokes)}.")
+    out, points = [], 0
+    for stroke in strokes:
+        if not isinstance(stroke, list | tuple) or len(stroke) < 2 or len(stroke) % 2:
+            raise ValueError("Each stroke must list its points as x, y pairs.")
+        points += len(stroke) // 2
+        if points > MAX_POINTS:
+            raise ValueError(f"At most {MAX_POINTS} points per drawing.")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in stroke):
+            raise ValueError("A stroke's coordinates must be numbers.")
+        xy = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+        if not (np.isfinite(xy).all() and xy.min() >= 0 and xy.max() <= 1):
+            raise ValueError("A stroke's points must lie on the pad: coordinates from 0 to 1.")
+        out.append(xy)
+    return out
+
+
+def drawing_from_strokes(strokes: object, *, side: int = 128, pen: float = 0.1):
+    """A pad's strokes as the (side, side) drawing ``normalise_drawing`` reads.
+
+    Parameters
+    ----------
+    strokes : see :func:`check_strokes` (fractions of the pad's side).
+    side : pixels per side of the drawing.
+    pen : the pen's width as a fraction of the side; the pad draws with the same pen, so the
+        learner sees what the network gets (about 1/10 reads best, see ``normalise_drawing``).
+
+    Returns
+    -------
+    (side, side) floats in [0, 1], ink = 1; all zeros when there are no strokes.
+    """
+    if not (isinstance(side, int) and MIN_DRAWING_SIDE <= side <= 1024):
+        raise ValueError(f"side must be a whole number from {MIN_DRAWING_SIDE} to 1024.")
+    if not 0 < pen <= 0.5:
+        raise ValueError("The pen's width must be more than 0 and at most half the pad.")
+    # A point at the far edge (1.0) is drawn in the last pixel's far half, like any other.
+    scaled = [xy * side for xy in check_strokes(strokes)]
+    return rasterise(scaled, (side, side), pen=pen * side)

@@ -8,9 +8,9 @@ distance to the stroke), ink = 1 on a background of 0.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
+
+from engine.digits import rasterise
 
 Stroke = np.ndarray  # (n, 2) points (x, y)
 
@@ -94,29 +94,7 @@ def place(
 
 def render(strokes: list[Stroke], shape: tuple[int, int], *, pen: float) -> np.ndarray:
     """An anti-aliased drawing, (H, W) floats in [0, 1]: a round pen `pen` pixels wide."""
-    h, w = shape
-    dist = np.full(shape, np.inf)
-    reach = pen / 2 + 1
-    for s in strokes:
-        for a, b in itertools.pairwise(s):
-            # Only the pixels the pen can reach from this segment: its box widened by the pen.
-            r0, r1 = (
-                max(0, int(min(a[1], b[1]) - reach)),
-                min(h, int(max(a[1], b[1]) + reach) + 1),
-            )
-            c0, c1 = (
-                max(0, int(min(a[0], b[0]) - reach)),
-                min(w, int(max(a[0], b[0]) + reach) + 1),
-            )
-            if r0 >= r1 or c0 >= c1:
-                continue
-            # Pixel centres at (col + 0.5, row + 0.5), as on a canvas.
-            py, px = np.mgrid[r0:r1, c0:c1] + 0.5
-            ab = b - a
-            t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / max(ab @ ab, 1e-12), 0, 1)
-            d = np.hypot(px - a[0] - t * ab[0], py - a[1] - t * ab[1])
-            np.minimum(dist[r0:r1, c0:c1], d, out=dist[r0:r1, c0:c1])
-    return np.clip(pen / 2 - dist + 0.5, 0, 1)
+    return rasterise(strokes, shape, pen=pen)
 
 
 def random_drawing(
