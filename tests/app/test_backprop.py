@@ -551,7 +551,7 @@ def test_the_vanishing_chain_is_multiplied_out_in_the_matrix_form():
     product = math.prod(chain_gradients(3).factors)
     assert product == pytest.approx(chain_gradients(3).grad_h[0])
     (tex,) = [m.value for m in at.markdown if m.value.startswith(r"$\partial h_{3} / \partial h_0")]
-    assert tex.endswith(r"= (0.2236) \times (0.2194) \times (0.1966) = 0.0096$")
+    assert tex.endswith(r"= {(0.2236)} \times {(0.2194)} \times {(0.1966)} = {0.0096}$")
     assert f"{product:.4f}" == "0.0096"
     click(at, "backprop_mx_to_vanish")
     assert at.session_state["backprop_view"] == VANISH

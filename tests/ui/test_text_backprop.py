@@ -214,11 +214,11 @@ def test_cross_entropy_with_one_output():
 def test_the_vanishing_chain_multiplied_out():
     assert vanishing_product_tex(vanishing_chain(3)) == (
         r"\partial h_{3} / \partial h_0 = (\partial h_{3} / \partial h_{2})(\partial h_{2} / "
-        r"\partial h_{1})(\partial h_{1} / \partial h_{0}) = (0.2236) \times (0.2194) \times "
-        r"(0.1966) = 0.0096"
+        r"\partial h_{1})(\partial h_{1} / \partial h_{0}) = {(0.2236)} \times {(0.2194)} \times "
+        r"{(0.1966)} = {0.0096}"
     )
     long = vanishing_product_tex(vanishing_chain(20))
-    assert long.count(r"\times") == 13 and r"\times \cdots \times" in long  # 12 of 20 shown
+    assert long.count("{(") == 12 and r"\times \cdots \times" in long  # 12 of 20 factors shown
     # A tiny product in powers of ten, never rounded to 0 (it is 0.2247^17 × …).
-    assert long.endswith(r"= 9.14 \times 10^{-14}")
-    assert vanishing_product_tex(vanishing_chain(4, activation="relu", w=-1.0)).endswith("= 0")
+    assert long.endswith(r"= {9.14 \times 10^{-14}}")  # one group: never wrapped inside
+    assert vanishing_product_tex(vanishing_chain(4, activation="relu", w=-1.0)).endswith("= {0}")

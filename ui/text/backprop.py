@@ -802,7 +802,8 @@ def vanishing_product_tex(factors: Sequence[Jacobian], *, shown: int = 12) -> st
     symbols = [rf"(\partial h_{{{n - i}}} / \partial h_{{{n - i - 1}}})" for i in range(n)]
     # A few factors by name; a long chain by its first two and its last.
     chain = "".join(symbols) if n <= 3 else rf"{symbols[0]}{symbols[1]} \cdots {symbols[-1]}"
-    numbers = [rf"({_factor(x)})" for x in values]
+    # Each number a group: inline maths may wrap after a ×, never inside 1.41 × 10⁻⁸.
+    numbers = [rf"{{({_factor(x)})}}" for x in values]
     if n > shown:
         half = shown // 2
         numbers = [*numbers[:half], r"\cdots", *numbers[-half:]]
@@ -810,7 +811,7 @@ def vanishing_product_tex(factors: Sequence[Jacobian], *, shown: int = 12) -> st
     return (
         rf"\partial h_{{{n}}} / \partial h_0 = {chain} = "
         + r" \times ".join(numbers)
-        + f" = {_factor(product)}"
+        + f" = {{{_factor(product)}}}"
     )
 
 
