@@ -172,6 +172,24 @@ def matrix_backprop(
     return MatrixBackprop(activation, loss, values, grads, jacobians)
 
 
+def draw_params(d: int, m: int, k: int, *, seed: int = 0) -> list[tuple[Array, Array]]:
+    """Random weights for the network above, in the lecture's orientation: [(W1, b1), (W2, b2)]
+    with W1 (m, d), b1 (m,), W2 (k, m), b2 (k,), the same for the same seed.
+
+    Weights are halves in [−2, 2] and biases halves in [−1, 1] (not a trained network's
+    initialisation): with inputs on the same grid a learner can check z1 = W1 x + b1 by hand.
+    """
+    sizes = (d, m, k)
+    if any(isinstance(s, bool) or int(s) != s or s < 1 for s in sizes):
+        raise ValueError(f"d, m and k must be whole numbers of at least 1; got {sizes}.")
+    rng = np.random.default_rng(seed)
+    W1 = rng.integers(-4, 5, size=(m, d)) / 2.0
+    b1 = rng.integers(-2, 3, size=m) / 2.0
+    W2 = rng.integers(-4, 5, size=(k, m)) / 2.0
+    b2 = rng.integers(-2, 3, size=k) / 2.0
+    return [(W1, b1), (W2, b2)]
+
+
 def vanishing_chain(
     n_layers: int, *, activation: str = "sigmoid", w: float = 1.0, b: float = 0.0, x: float = 1.0
 ) -> list[Jacobian]:

@@ -1,10 +1,12 @@
-"""Backpropagation: the lecture's one-neuron graph stepped forward and backward, practice, and
-vanishing gradients along a chain of layers."""
+"""Backpropagation: the lecture's one-neuron graph stepped forward and backward, practice, a
+two-layer network in matrix form (Jacobians and their shapes), and vanishing gradients along a
+chain of layers."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from engine.activations import ACTIVATION_LABELS, HIDDEN_ACTIVATIONS
 from engine.backprop import (
     ACTIVATION_NAMES,
     ACTIVATIONS,
@@ -22,33 +24,48 @@ from engine.backprop import (
     check_local_grads,
     parse_number,
 )
+from engine.backprop_matrix import LOSSES as MATRIX_LOSSES
+from engine.backprop_matrix import ORDER, MatrixBackprop, draw_params, matrix_backprop
+from engine.backprop_matrix import vanishing_chain as vanishing_factors
 from ui import quizzes
 from ui.charts import chart, show
 from ui.figures.backprop import chain_figure, graph_figure
-from ui.frame import lesson_header, quiz, say
+from ui.frame import formula_row, lesson_header, quiz, say
 from ui.state import Settings, choice, integer, number, tab
 from ui.text.backprop import (
     TEXT_SYMBOLS,
     chain_sentence,
     edge_text,
+    engine_note,
     example_caption,
     factor_rows,
     fmt,
+    forward_tex,
+    given_tex,
+    matrix_step_text,
+    parameter_gradients_tex,
     practice_messages,
     practice_rows,
+    shapes_sentence,
     step_texts,
+    vanishing_intro,
     vanishing_messages,
+    vanishing_product_tex,
     verdicts,
 )
 
 INPUT_KEYS = ("x1", "x2", "w1", "w2", "y")
 PRESETS = {"lecture": LECTURE_EXAMPLE, "quiz": LECTURE_QUIZ}
 N_STEPS = len(build_example(**LECTURE_EXAMPLE).steps)  # forward and backward: the same for all
-WALK, PRACTICE, VANISH = (
+WALK, PRACTICE, MATRIX, VANISH = (
     "Step through the graph",
     "Practice: your local gradients",
+    "Matrix form",
     "Vanishing gradients",
 )
+# The matrix form's network: d inputs, m hidden units (k outputs is a setting).
+D, M = 2, 3
+MATRIX_STEPS = len(ORDER)  # backward steps: one per variable, from f down to b1
 
 
 def _old_names(names: dict[str, str]) -> dict[str, str]:
@@ -68,7 +85,18 @@ S = Settings(
     number("vg_w", 1.0, -3.0, 3.0, step=0.1),
     number("vg_b", 0.0, -2.0, 2.0, step=0.1),
     number("vg_x", 1.0, -2.0, 2.0, step=0.1),
-    tab("view", WALK, (WALK, PRACTICE, VANISH)),
+    # The matrix form: x = (1, −1) as in the lecture's example; seed 1 draws weights that give
+    # z1 = (1, 0, −1), so h1 = (σ(1), σ(0), σ(−1)) = (0.7311, 0.5, 0.2689).
+    number("mx_x1", 1.0, -2.0, 2.0, step=0.5),
+    number("mx_x2", -1.0, -2.0, 2.0, step=0.5),
+    choice("mx_outputs", 2, (1, 2)),
+    number("mx_y1", 1.0, -2.0, 2.0, step=0.5),
+    number("mx_y2", 0.0, -2.0, 2.0, step=0.5),
+    choice("mx_activation", "sigmoid", HIDDEN_ACTIVATIONS),
+    choice("mx_loss", "squared", MATRIX_LOSSES),
+    integer("mx_seed", 1, 0, 999),
+    integer("mx_step", 0, 0, MATRIX_STEPS),
+    tab("view", WALK, (WALK, PRACTICE, MATRIX, VANISH)),
 )
 EXAMPLE_SETTINGS = (*INPUT_KEYS, "activation", "loss")
 PRACTICE_STATE = S.key("practice")  # which example was checked, and wrong checks per derivative
@@ -82,6 +110,21 @@ def example(x1: float, x2: float, w1: float, w2: float, y: float, activation: st
 @st.cache_data(show_spinner=False, max_entries=256)
 def chain(n_layers: int, activation: str, w: float, b: float, x: float) -> ChainResult:
     return chain_gradients(n_layers, activation=activation, w=w, b=b, x=x)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def layer_example(
+    x1: float, x2: float, y1: float, y2: float, k: int, activation: str, loss: str, seed: int
+) -> MatrixBackprop:
+    """The matrix form's network for these settings: weights drawn from ``seed``."""
+    return matrix_backprop(
+        [x1, x2], [y1, y2][:k], draw_params(D, M, k, seed=seed), activation=activation, loss=loss
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def chain_factor_tex(n_layers: int, activation: str, w: float, b: float, x: float) -> str:
+    return vanishing_product_tex(vanishing_factors(n_layers, activation=activation, w=w, b=b, x=x))
 
 
 def example_args() -> tuple:
@@ -165,6 +208,22 @@ def check_answers() -> None:
         if not c.correct:
             record["wrong"][edge_text(c.edge)] = record["wrong"].get(edge_text(c.edge), 0) + 1
     record["checked"] = True
+
+
+def matrix_move(delta: int) -> None:
+    S["mx_step"] = max(0, min(MATRIX_STEPS, S["mx_step"] + delta))
+
+
+def matrix_jump(to: int) -> None:
+    S["mx_step"] = to
+
+
+def open_vanishing() -> None:
+    S["view"] = VANISH
+
+
+def new_weights() -> None:
+    S["mx_seed"] = (S["mx_seed"] + 1) % 1000
 
 
 # -- widgets ---------------------------------------------------------------------------------------
@@ -336,6 +395,131 @@ def practice_section() -> None:
     st.markdown(chain_sentence(ex, answers))
 
 
+def matrix_controls() -> tuple:
+    """Input, outputs, target, activation, loss and the weights' seed; the settings of
+    ``layer_example`` in its order. Binary cross-entropy has one output and a label in [0, 1]:
+    the other settings are brought inside, never an error."""
+    top = st.columns(5, vertical_alignment="bottom")
+    bottom = st.columns(4, vertical_alignment="bottom")
+    with bottom[0]:
+        act = S.selectbox("mx_activation", "Hidden activation σ", format_func=ACTIVATION_LABELS.get)
+    with bottom[1]:
+        loss = S.selectbox("mx_loss", "Loss", format_func=LOSS_NAMES.get)
+    bce = loss == "bce"
+    with bottom[2]:
+        seed = S.number_input("mx_seed", "Weights seed")
+    with bottom[3]:
+        st.button(
+            "New weights", key=S.key("mx_new"), on_click=new_weights, width="stretch",
+            help="Draw W₁, b₁, W₂, b₂ again (the next seed).",
+        )  # fmt: skip
+    with top[0]:
+        x1 = S.slider("mx_x1", "Input x₁")
+    with top[1]:
+        x2 = S.slider("mx_x2", "Input x₂")
+    with top[2]:
+        k = S.segmented_control(
+            "mx_outputs", "Outputs k", options=(1,) if bce else None,
+            help="Binary cross-entropy has one output, p(y = 1 | x)." if bce else None,
+        )  # fmt: skip
+    with top[3]:
+        y1 = S.slider(
+            "mx_y1", "Label y" if bce else "Target y₁", **({"low": 0.0, "high": 1.0} if bce else {})
+        )
+    with top[4]:
+        y2 = S.slider("mx_y2", "Target y₂") if k == 2 else S["mx_y2"]
+    return x1, x2, y1, y2, k, act, loss, seed
+
+
+def matrix_step_controls() -> int:
+    step = S["mx_step"]
+    cols = st.columns([1, 1, 1.4, 1.4])
+    cols[0].button(
+        "Reset", key=S.key("mx_reset"), on_click=matrix_jump, args=(0,), width="stretch"
+    )  # fmt: skip
+    cols[1].button(
+        "◀ Back", key=S.key("mx_back"), on_click=matrix_move, args=(-1,), disabled=step == 0,
+        width="stretch",
+    )  # fmt: skip
+    cols[2].button(
+        "Backward step ◀", key=S.key("mx_next"), on_click=matrix_move, args=(1,),
+        disabled=step >= MATRIX_STEPS, type="primary", width="stretch",
+    )  # fmt: skip
+    cols[3].button(
+        "Fill all gradients", key=S.key("mx_to_end"), on_click=matrix_jump,
+        args=(MATRIX_STEPS,), width="stretch",
+    )  # fmt: skip
+    return step
+
+
+def show_matrix_step(res: MatrixBackprop, step: int) -> None:
+    if step == 0:
+        st.info(
+            "The forward pass is done. Press **Backward step** to go back from the loss, one "
+            "Jacobian at a time (∂L/∂L = 1 is where it starts)."
+        )
+        return
+    text = matrix_step_text(res, ORDER[step - 1][0])
+    st.markdown(f"**Backward step {step} of {MATRIX_STEPS}**: {text.title}. {text.why}")
+    if text.outer:
+        # Side by side where there is room: the product as a row, and laid out as W.
+        formula_row(rf"{text.formula} \qquad {text.outer}")
+        st.markdown(text.outer_note)
+    else:
+        st.latex(text.formula)
+    if text.chain:
+        st.markdown(text.reuse)
+        st.latex(text.chain)
+
+
+@st.fragment
+def matrix_form() -> None:
+    st.markdown(
+        "The lecture's note on ∂L/∂W: with vectors and matrices each step "
+        "is still **gradient on the top × gradient of the current operation**, but the gradient "
+        "∂L/∂v is a **row** with one entry per entry of v, and the local derivative ∂u/∂v is a "
+        "**Jacobian** matrix: one row per entry of u, one column per entry of v. The chain rule "
+        f"becomes a product of matrices. Here: d = {D} inputs, m = {M} hidden units, k outputs, "
+        "one sample x. (The lecture does not ask you to do this by hand: it shows how "
+        "backpropagation works in general, and why gradients vanish.)"
+    )
+    args = matrix_controls()
+    try:
+        res = layer_example(*args)
+    except ValueError as err:
+        # A message, never a traceback. (The sliders keep |z2| <= 26.25, where σ(z2) does not
+        # round to 0 or 1, so the loss is always finite today.)
+        st.warning(f"{err} Press **New weights** or pick another loss.")
+        S.sync_url()
+        return
+    st.markdown("**Forward pass**: the given numbers, with their shapes (note the dimensions)")
+    formula_row(given_tex(res))
+    formula_row(r" \qquad ".join(forward_tex(res)))
+    st.caption("Numbers to 4 decimals. Vectors are columns, as in the lecture: W x.")
+    st.markdown("**Backward pass**: one Jacobian per step, from the loss down")
+    step = matrix_step_controls()
+    show_matrix_step(res, step)
+    done = [name for name, _ in ORDER[:step] if name in ("W2", "b2", "W1", "b1")]
+    if done:
+        st.markdown("**What SGD needs**: the parameters' gradients so far, in their own shapes")
+        formula_row(parameter_gradients_tex(res, done))
+    if step == MATRIX_STEPS:
+        st.success(shapes_sentence(res))
+    matrix_notes()
+    S.sync_url()
+
+
+def matrix_notes() -> None:
+    """The engine's orientation, and the vanishing-gradient chain as this product."""
+    st.markdown(engine_note(D, M))
+    chain_args = tuple(S[key] for key in ("vg_layers", "vg_activation", "vg_w", "vg_b", "vg_x"))
+    n, act, w, b, x = chain_args
+    st.markdown(vanishing_intro(VANISH, n, act, w=w, b=b, x=x))
+    st.markdown(f"${chain_factor_tex(*chain_args)}$")
+    if st.button(f"Open the {VANISH} tab", key=S.key("mx_to_vanish"), on_click=open_vanishing):
+        st.rerun(scope="app")  # the tabs are outside this fragment
+
+
 @st.fragment
 def vanishing() -> None:
     st.markdown(
@@ -343,7 +527,8 @@ def vanishing() -> None:
         "backpropagate from the output $h_n$. The gradient reaching layer k is a **product** of "
         "one factor $w \\cdot \\mathrm{act}'(z_j)$ for every layer above it. The lecture's "
         "remark: when each factor is small, the product is very small, and the layers near the "
-        "input barely learn."
+        f"input barely learn. (In the **{MATRIX}** tab this is the chain rule's product of "
+        "Jacobians, each 1 × 1 here.)"
     )
     c1, c2, c3, c4, c5 = st.columns(5)
     with c1:
@@ -386,7 +571,9 @@ S.notice()
 # The example's numbers, every slider and the open tab are in the address bar: a teacher can
 # share the view.
 tabs = S.tabs("view")
-for label, section in ((WALK, walkthrough), (PRACTICE, practice), (VANISH, vanishing)):
+for label, section in (
+    (WALK, walkthrough), (PRACTICE, practice), (MATRIX, matrix_form), (VANISH, vanishing)
+):  # fmt: skip
     if tabs[label].open:
         with tabs[label]:
             section()

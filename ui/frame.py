@@ -59,7 +59,16 @@ def formula_parts(latex: str) -> list[str]:
             continue
         i += 1
     parts.append(latex[start:])
-    return [p.strip().strip(",").strip() for p in parts if p.strip().strip(",").strip()]
+    return [p for p in map(_trim, parts) if p]
+
+
+def _trim(part: str) -> str:
+    """A piece without the spaces and commas that separated it ("a = 1,\\quad b"); a thin
+    space ``\\,`` at its end is LaTeX, not a separator, and stays."""
+    part = part.strip().lstrip(",").strip()
+    while part.endswith(",") and not part.endswith("\\,"):
+        part = part[:-1].rstrip()
+    return part
 
 
 def formula_row(latex: str) -> None:

@@ -1,22 +1,38 @@
-"""The backpropagation page in AppTest: stepping, presets, practice, vanishing gradients, quiz,
-shared links, and which charts a control rebuilds."""
+"""The backpropagation page in AppTest: stepping, presets, practice, the matrix form, vanishing
+gradients, quiz, shared links, and which charts a control rebuilds."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 
+import numpy as np
 import pytest
 
+from engine.backprop import chain_gradients
+from engine.backprop_matrix import draw_params, matrix_backprop
 from tests.app.conftest import specs
-from tests.app.links import assert_junk_gives_defaults, assert_round_trip, fresh
+from tests.app.links import JUNK, assert_junk_gives_defaults, assert_round_trip, fresh
 
 PAGE = "lessons/backprop.py"
-WALK, PRACTICE, VANISH = (
+WALK, PRACTICE, MATRIX, VANISH = (
     "Step through the graph",
     "Practice: your local gradients",
+    "Matrix form",
     "Vanishing gradients",
 )
+MATRIX_DEFAULTS = {
+    "backprop_mx_x1": 1.0,
+    "backprop_mx_x2": -1.0,
+    "backprop_mx_outputs": 2,
+    "backprop_mx_y1": 1.0,
+    "backprop_mx_y2": 0.0,
+    "backprop_mx_activation": "sigmoid",
+    "backprop_mx_loss": "squared",
+    "backprop_mx_seed": 1,
+    "backprop_mx_step": 0,
+}
 DEFAULTS = {
     "backprop_x1": 1.0,
     "backprop_x2": -1.0,
@@ -31,6 +47,7 @@ DEFAULTS = {
     "backprop_vg_w": 1.0,
     "backprop_vg_b": 0.0,
     "backprop_vg_x": 1.0,
+    **MATRIX_DEFAULTS,
     "backprop_view": WALK,
 }
 
@@ -325,6 +342,15 @@ def test_every_setting_survives_a_shared_link():
         "backprop_vg_w": -3.0,
         "backprop_vg_b": -2.0,
         "backprop_vg_x": -2.0,
+        "backprop_mx_x1": -2.0,  # a slider at its minimum
+        "backprop_mx_x2": 1.5,
+        "backprop_mx_outputs": 1,
+        "backprop_mx_y1": 0.0,
+        "backprop_mx_y2": -2.0,
+        "backprop_mx_activation": "tanh",
+        "backprop_mx_loss": "bce",
+        "backprop_mx_seed": 0,
+        "backprop_mx_step": 8,
         "backprop_view": VANISH,
     }
     assert set(values) == set(DEFAULTS)
@@ -362,3 +388,180 @@ def test_short_chains_need_no_ratio(run_page, layers):
     at = fresh(PAGE, {"backprop_view": "vanishing-gradients",
                       "backprop_vg_layers": str(layers)})  # fmt: skip
     assert not at.warning and not at.exception
+
+
+# -- the matrix form ---------------------------------------------------------------------------
+
+PMATRIX = r"\\begin\{pmatrix\} (.*?) \\end\{pmatrix\}"
+SHAPED = re.compile(r"\\underset\{(\d+) \\times (\d+)\}\{" + PMATRIX + r"\}")
+IN_SPACE = re.compile(PMATRIX + r" \\in \\mathbb\{R\}\^\{([^}]*)\}\$$")
+
+
+def parse(body: str) -> np.ndarray:
+    """A pmatrix's body as an array: rows split at \\\\, entries at &."""
+    return np.array([[float(v) for v in r.split(" & ")] for r in body.split(r" \\ ")])
+
+
+def matrices(tex: str) -> list[np.ndarray]:
+    """Every matrix of numbers written with its shape underneath, in order, as arrays; each
+    is checked to have the shape written under it."""
+    found = []
+    for rows, cols, body in SHAPED.findall(tex):
+        arr = parse(body)
+        assert arr.shape == (int(rows), int(cols)), tex
+        found.append(arr)
+    return found
+
+
+def formulas(at) -> list[str]:
+    """Every formula on the page: display LaTeX and the pieces of formula rows."""
+    return [e.value for e in at.latex] + [m.value for m in at.markdown if "$" in m.value]
+
+
+def formula(at, start: str) -> str:
+    """The one formula whose text, after $, \\displaystyle and \\begin{aligned}, starts so."""
+
+    def text(f: str) -> str:
+        f = f.lstrip("$").removeprefix(r"\displaystyle ")
+        return f.removeprefix(r"\begin{aligned} ")
+
+    (tex,) = [f for f in formulas(at) if text(f).startswith(start)]
+    return tex
+
+
+def shown(at, start: str) -> np.ndarray:
+    """The last matrix of the formula that starts with ``start``: its result."""
+    return matrices(formula(at, start))[-1]
+
+
+def open_matrix(params: dict[str, str] | None = None):
+    at = fresh(PAGE, {"backprop_view": "matrix-form", **(params or {})})
+    assert at.session_state["backprop_view"] == MATRIX
+    return at
+
+
+def test_the_matrix_form_opens_from_a_link_and_steps_backward():
+    at = open_matrix()
+    assert not specs(at)  # only the open tab runs: no graph, no chain chart
+    assert any("The forward pass is done" in i.value for i in at.info)
+    assert at.button(key="backprop_mx_back").disabled
+    for _ in range(3):
+        click(at, "backprop_mx_next")
+    assert at.session_state["backprop_mx_step"] == 3
+    assert at.query_params["backprop_mx_step"] == "3"
+    assert any(m.value.startswith("**Backward step 3 of 8**: ∂L/∂W₂ = ∂L/∂z₂ · ∂z₂/∂W₂")
+               for m in at.markdown)  # fmt: skip
+    assert any("**outer product** (∂L/∂z₂)ᵀ h₁ᵀ" in m.value for m in at.markdown)
+    click(at, "backprop_mx_back")
+    assert at.session_state["backprop_mx_step"] == 2
+    click(at, "backprop_mx_to_end")
+    assert at.session_state["backprop_mx_step"] == 8
+    assert at.button(key="backprop_mx_next").disabled
+    assert at.success[0].value.startswith("∂L/∂W₁ is 3 × 2 and ∂L/∂W₂ is 2 × 3")
+    click(at, "backprop_mx_reset")
+    assert at.session_state["backprop_mx_step"] == 0
+
+
+def engine_result(seed=1, x=(1.0, -1.0), y=(1.0, 0.0), activation="sigmoid", loss="squared"):
+    return matrix_backprop(
+        list(x), list(y), draw_params(2, 3, len(y), seed=seed), activation=activation, loss=loss
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, engine_result()),
+        (
+            {"backprop_mx_seed": "7", "backprop_mx_x1": "1.5", "backprop_mx_x2": "-0.5",
+             "backprop_mx_y1": "-1", "backprop_mx_y2": "2", "backprop_mx_activation": "tanh"},
+            engine_result(7, (1.5, -0.5), (-1.0, 2.0), "tanh"),
+        ),
+        (
+            {"backprop_mx_seed": "3", "backprop_mx_loss": "bce", "backprop_mx_outputs": "1",
+             "backprop_mx_activation": "relu", "backprop_mx_y1": "0"},
+            engine_result(3, y=(0.0,), activation="relu", loss="bce"),
+        ),
+    ],
+)  # fmt: skip
+def test_the_numbers_shown_are_the_engines(params, expected):
+    """Every vector and matrix read back from the page's LaTeX equals matrix_backprop's, to the
+    4 decimals shown, with the shape written under it; the gradients have the weights' shapes."""
+    at = open_matrix({**params, "backprop_mx_step": "8"})
+    v, g = expected.values, expected.grads
+
+    def same(shown_value, engine_value):
+        np.testing.assert_allclose(
+            shown_value, np.reshape(engine_value, shown_value.shape), atol=5.1e-5
+        )
+
+    for name in ("x", "W1", "b1", "W2", "b2", "y"):  # given, with the lecture's ℝ^{m×d}
+        symbol = name if len(name) == 1 else f"{name[0]}_{name[1]}"
+        (piece,) = [f for f in formulas(at) if f.startswith(rf"$\displaystyle {symbol} = ")]
+        body, space = IN_SPACE.search(piece).groups()
+        assert space == r" \times ".join(str(n) for n in v[name].shape)
+        same(parse(body), v[name])
+    for name in ("z1", "h1", "z2"):
+        result = shown(at, f"{name[0]}_{name[1]} &=")
+        assert result.shape == (v[name].size, 1)  # a column, m × 1 or k × 1
+        same(result, v[name])
+    loss_tex = formula(at, "L &=").rstrip("$")
+    assert loss_tex.endswith(r"\end{aligned}\,")
+    assert float(loss_tex.split()[-2]) == pytest.approx(v["L"], abs=5.1e-5)
+    for name in ("W1", "b1", "W2", "b2"):
+        start = rf"$\displaystyle \frac{{\partial L}}{{\partial {name[0]}_{name[1]}}} = "
+        (piece,) = [f for f in formulas(at) if f.startswith(start)]
+        (grad,) = matrices(piece)
+        # ∂L/∂W has W's shape (a bias's gradient is a column, like the bias).
+        assert grad.shape == (v[name].shape if v[name].ndim == 2 else (v[name].size, 1))
+        same(grad, g[name])
+
+
+def test_cross_entropy_brings_the_other_settings_inside():
+    """One output and a label in [0, 1]: a link asking for more is brought inside, no error."""
+    at = open_matrix({"backprop_mx_loss": "bce", "backprop_mx_outputs": "2",
+                      "backprop_mx_y1": "2"})  # fmt: skip
+    assert at.session_state["backprop_mx_outputs"] == 1
+    assert at.session_state["backprop_mx_y1"] == 1.0
+    assert any(r"y = \begin{pmatrix} 1 \end{pmatrix} \in \mathbb{R}^{1}" in f for f in formulas(at))
+    assert not at.warning
+
+
+def test_new_weights_draw_the_next_seed():
+    at = open_matrix()
+    click(at, "backprop_mx_new")
+    assert at.session_state["backprop_mx_seed"] == 2
+    W1 = draw_params(2, 3, 2, seed=2)[0][0]
+    assert any(r"W_1 = \begin{pmatrix} " + " & ".join(f"{w:g}" for w in W1[0]) in f
+               for f in formulas(at))  # fmt: skip
+
+
+def test_junk_in_the_matrix_links_gives_the_defaults():
+    for junk in JUNK:
+        at = open_matrix(dict.fromkeys(MATRIX_DEFAULTS, junk))
+        for key, value in MATRIX_DEFAULTS.items():
+            assert at.session_state[key] == value, (junk[:20], key)
+        np.testing.assert_allclose(shown(at, "h_1 &=")[:, 0], [0.7311, 0.5, 0.2689])
+        if junk:
+            assert any("could not be read" in i.value for i in at.info), junk[:20]
+
+
+def test_the_vanishing_chain_is_multiplied_out_in_the_matrix_form():
+    at = open_matrix({"backprop_vg_layers": "3"})
+    product = math.prod(chain_gradients(3).factors)
+    assert product == pytest.approx(chain_gradients(3).grad_h[0])
+    (tex,) = [m.value for m in at.markdown if m.value.startswith(r"$\partial h_{3} / \partial h_0")]
+    assert tex.endswith(r"= {(0.2236)} \times {(0.2194)} \times {(0.1966)} = {0.0096}$")
+    assert f"{product:.4f}" == "0.0096"
+    click(at, "backprop_mx_to_vanish")
+    assert at.session_state["backprop_view"] == VANISH
+    assert "backprop_vg_chart" in specs(at)
+
+
+def test_the_matrix_form_builds_no_chart(chart_log):
+    at = open_matrix()
+    chart_log.clear()
+    at.slider(key="backprop_mx_x1").set_value(0.5).run()
+    click(at, "backprop_mx_next")
+    assert chart_log.built == [] and not specs(at)
+    assert shown(at, "z_1 &=")[:, 0].tolist() == [1.0, -0.5, 0.0]  # W1 (0.5, −1) + b1

@@ -113,3 +113,31 @@ def test_an_all_zero_chain_reads_as_zeros(page: Page) -> None:
     assert len(heights) == 60 and max(heights) == 0  # no bar drawn: 60 empty points
     expect(chart.locator(".textpoint text").filter(has_text="0")).to_have_count(60)
     assert_no_exception(page)
+
+
+def test_matrix_form_steps_backward_to_the_weight_gradients(page: Page) -> None:
+    """The matrix form opens from its link; Backward step walks the Jacobians down to ∂L/∂W₁,
+    Back undoes a step, and every formula is typeset (no KaTeX error)."""
+    open_page(page, "backprop?backprop_view=matrix-form")
+    page.get_by_test_id("stRadioOption").first.wait_for(timeout=120_000)
+    expect(page.get_by_role("tab", name="Matrix form", exact=True)).to_have_attribute(
+        "aria-selected", "true"
+    )
+    expect(page.get_by_text("The forward pass is done")).to_be_visible()
+    for _ in range(3):
+        click_button(page, "Backward step ◀")
+    expect(page.get_by_text("Backward step 3 of 8")).to_be_visible()
+    expect(page.get_by_text("outer product", exact=True)).to_be_visible()
+    click_button(page, "◀ Back")
+    expect(page.get_by_text("Backward step 2 of 8")).to_be_visible()
+    for _ in range(5):  # z2 → W2, b2, h1, z1, W1
+        click_button(page, "Backward step ◀")
+    expect(page.get_by_text("Backward step 7 of 8")).to_be_visible()
+    expect(page.get_by_text("in W₁'s own shape, 3 × 2")).to_be_visible()
+    click_button(page, "Fill all gradients")
+    expect(page.get_by_text("∂L/∂W₁ is 3 × 2 and ∂L/∂W₂ is 2 × 3")).to_be_visible()
+    assert page.locator('[data-testid="stMain"] .katex').count() > 20
+    expect(page.locator(".katex-error")).to_have_count(0)
+    assert "backprop_mx_step=8" in page.url
+    assert_no_exception(page)
+    screenshot(page, "backprop_matrix")

@@ -61,6 +61,9 @@ SIDEBAR_COVERS_MAIN = """() => {
 }"""
 
 PAGES = [("", "home")] + [(lesson.url_path, lesson.url_path) for lesson in LESSONS]
+# Views that a lesson opens only from a link or a click, with the widest formulas: a weight
+# matrix's backward step (the block Jacobian and the outer product side by side).
+PAGES += [("backprop?backprop_view=matrix-form&backprop_mx_step=3", "backprop-matrix")]
 
 
 def rendered(page: Page) -> None:

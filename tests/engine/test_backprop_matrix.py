@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine.backprop import chain_gradients
-from engine.backprop_matrix import ORDER, matrix_backprop, vanishing_chain
+from engine.backprop_matrix import ORDER, draw_params, matrix_backprop, vanishing_chain
 from engine.graph import Value
 from engine.mlp import MLP
 
@@ -166,3 +166,18 @@ def test_bad_settings_raise_a_readable_error(change, message):
         run({**args, **change}, **settings)
     with pytest.raises(ValueError, match="two layers"):
         matrix_backprop([1.0], 1.0, [([[1.0]], [0.0])])
+
+
+def test_drawn_weights_are_halves_in_the_lecture_orientation():
+    (W1, b1), (W2, b2) = draw_params(2, 3, 2, seed=5)
+    assert (W1.shape, b1.shape, W2.shape, b2.shape) == ((3, 2), (3,), (2, 3), (2,))
+    for arr, bound in ((W1, 2), (b1, 1), (W2, 2), (b2, 1)):
+        assert np.all(np.abs(arr) <= bound) and np.all(arr * 2 == np.round(arr * 2))
+    again = draw_params(2, 3, 2, seed=5)
+    drawn = (W1, b1, W2, b2)
+    assert all(np.array_equal(a, b) for a, b in zip(drawn, (*again[0], *again[1]), strict=True))
+    other = draw_params(2, 3, 2, seed=6)
+    assert not np.array_equal(W1, other[0][0])
+    matrix_backprop([1.0, -1.0], [0.0, 1.0], [(W1, b1), (W2, b2)])  # they chain
+    with pytest.raises(ValueError, match="whole numbers"):
+        draw_params(2, 0, 1)

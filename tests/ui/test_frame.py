@@ -74,3 +74,5 @@ def test_a_display_formula_splits_into_its_pieces_only_at_the_top_level():
     cases = r"\begin{cases} 1 \quad z > 0 \end{cases}"
     assert formula_parts(cases) == [cases]
     assert formula_parts(r"x \quadrature y") == [r"x \quadrature y"]  # not a separator
+    # A thin space at the end of a piece is LaTeX, not a separating comma.
+    assert formula_parts(r"x\, \qquad y = 1,\; \qquad z\,,") == [r"x\,", r"y = 1,\;", r"z\,"]

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from engine.activations import ACTIVATION_LABELS as ACTIVATION_LABELS_ALL
 from engine.backprop import (
     ACTIVATION_NAMES,
     LOSS_NAMES,
@@ -23,7 +24,8 @@ from engine.backprop import (
     LocalCheck,
     Step,
 )
-from ui.formatting import MINUS, latex, num, power_of_ten
+from engine.backprop_matrix import ORDER, Jacobian, MatrixBackprop
+from ui.formatting import MINUS, latex, num, power_of_ten, small
 from ui.text import Message
 
 SYMBOLS = {"x1": "x_1", "x2": "x_2", "w1": "w_1", "w2": "w_2", "z": "z", "yhat": r"\hat y",
@@ -446,3 +448,375 @@ def factor_rows(res: ChainResult) -> list[dict[str, object]]:
         }
         for k, (z, f, g) in enumerate(zip(res.z, res.factors, res.grad_w, strict=True), start=1)
     ]
+
+
+# -- backpropagation in matrix form -----------------------------------------------------------
+# engine.backprop_matrix computes a two-layer network's values, gradients and the Jacobian of
+# each backward step; these builders write them the lecture's way: column vectors, W x, and the
+# chain rule as a product of a row (the upstream gradient) and a Jacobian. Every matrix carries
+# its shape underneath ("note the dimensions"). No line is wider than a phone: a step is several
+# aligned lines, one factor per line.
+
+MATRIX_TEX = {"x": "x", "y": "y", "W1": "W_1", "b1": "b_1", "z1": "z_1", "h1": "h_1",
+              "W2": "W_2", "b2": "b_2", "z2": "z_2", "f": "f", "L": "L"}  # fmt: skip
+MATRIX_TEXT = {"x": "x", "y": "y", "W1": "W₁", "b1": "b₁", "z1": "z₁", "h1": "h₁",
+               "W2": "W₂", "b2": "b₂", "z2": "z₂", "f": "f", "L": "L"}  # fmt: skip
+# The hidden activation as the formulas name it.
+ACTIVATION_TEX = {"sigmoid": r"\sigma", "relu": r"\mathrm{ReLU}", "tanh": r"\tanh"}
+# Why each local Jacobian looks as it does, in one sentence.
+_W_NOTE = (
+    "{z} = {W} {v} + {b}: entry {z}ᵢ depends on row i of {W} only, through {v}. With {W}'s "
+    "entries laid out row by row, the Jacobian is block-diagonal, one block {v}ᵀ per row."
+)
+_B_NOTE = "{z} = {W} {v} + {b}: each {b}ᵢ adds to {z}ᵢ alone, so the Jacobian is the identity."
+_DIAG_NOTE = {
+    "sigmoid": "σ acts entry by entry, so the Jacobian is diagonal: σ′(z₁ᵢ) = h₁ᵢ(1 − h₁ᵢ).",
+    "tanh": "tanh acts entry by entry, so the Jacobian is diagonal: tanh′(z₁ᵢ) = 1 − h₁ᵢ².",
+    "relu": "ReLU acts entry by entry, so the Jacobian is diagonal: 1 where z₁ᵢ > 0, else 0.",
+}
+
+
+def entry(x: float) -> str:
+    """A matrix entry in LaTeX: at most 4 decimals, trailing zeros dropped (weights are
+    halves: 1.5, not 1.5000)."""
+    return latex(num(x, digits=4))
+
+
+def pmatrix(rows: Sequence[Sequence[float | str]]) -> str:
+    """A matrix in LaTeX; a string entry is written as it is (a block such as h_1^\\top)."""
+    body = r" \\ ".join(
+        " & ".join(v if isinstance(v, str) else entry(v) for v in row) for row in rows
+    )
+    return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
+
+
+def column(v: Sequence[float]) -> str:
+    """A vector as the lecture writes it, a column (n × 1)."""
+    return pmatrix([[x] for x in v])
+
+
+def row(v: Sequence[float]) -> str:
+    """A gradient in the chain rule, a row (1 × n)."""
+    return pmatrix([list(v)])
+
+
+def shaped(tex: str, rows: int, cols: int) -> str:
+    """``tex`` with its shape written underneath, as on the lecture's slide."""
+    return rf"\underset{{{rows} \times {cols}}}{{{tex}}}"
+
+
+# A thin space after every formula that ends in a shaped matrix or an aligned block: KaTeX
+# draws those about 2 px wider than its own box says (a 2 px Safari strut in each vlist), and
+# Streamlit's formula box then scrolls by that much (axe: a scrollable region that the keyboard
+# cannot reach).
+END = r"\,"
+
+
+def aligned(lines: Sequence[str]) -> str:
+    """Lines aligned at their &, one under the other."""
+    return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}" + END
+
+
+def _dims(value) -> tuple[int, ...]:
+    return tuple(int(n) for n in getattr(value, "shape", ()))
+
+
+def _space(value) -> str:
+    """ℝ^3 for a vector, ℝ^{3 × 2} for a matrix."""
+    dims = _dims(value)
+    return r"\mathbb{R}^{" + r" \times ".join(str(n) for n in dims) + "}"
+
+
+def _as_tex(value) -> str:
+    return pmatrix(value.tolist()) if len(_dims(value)) == 2 else column(value.tolist())
+
+
+def d_tex(of: str, wrt: str) -> str:
+    r"""\frac{\partial z_2}{\partial h_1}"""
+    return rf"\frac{{\partial {MATRIX_TEX[of]}}}{{\partial {MATRIX_TEX[wrt]}}}"
+
+
+def d_text(of: str, wrt: str) -> str:
+    """∂z₂/∂h₁"""
+    return f"∂{MATRIX_TEXT[of]}/∂{MATRIX_TEXT[wrt]}"
+
+
+def given_tex(res: MatrixBackprop) -> str:
+    """The input, the target and the parameters with their values and spaces, as pieces
+    separated by \\qquad (``ui.frame.formula_row`` sets them side by side, wrapping)."""
+    v = res.values
+    return r" \qquad ".join(
+        rf"{MATRIX_TEX[name]} = {_as_tex(v[name])} \in {_space(v[name])}"
+        for name in ("x", "W1", "b1", "W2", "b2", "y")
+    )
+
+
+def forward_tex(res: MatrixBackprop) -> list[str]:
+    """z1, h1, z2, f and L, each an aligned block of short lines with the shapes underneath."""
+    v = res.values
+    (m, d), (k, _) = v["W1"].shape, v["W2"].shape
+    act = ACTIVATION_TEX[res.activation]
+
+    def col(name: str) -> str:
+        return column(v[name].tolist())
+
+    def linear(z: str, W: str, h: str, b: str, rows: int, cols: int) -> str:
+        # W h and + b on separate lines: W h + b on one line is wider than a phone.
+        return aligned([
+            rf"{MATRIX_TEX[z]} &= {MATRIX_TEX[W]} {MATRIX_TEX[h]} + {MATRIX_TEX[b]}",
+            rf"&= {shaped(pmatrix(v[W].tolist()), rows, cols)}\,{shaped(col(h), cols, 1)}",
+            rf"&\quad + {shaped(col(b), rows, 1)}",
+            rf"&= {shaped(col(z), rows, 1)}",
+        ])  # fmt: skip
+
+    blocks = [
+        linear("z1", "W1", "x", "b1", m, d),
+        aligned(
+            [
+                rf"h_1 &= {act}(z_1)",
+                rf"&= {act}\!\left({col('z1')}\right)",
+                rf"&= {shaped(col('h1'), m, 1)}",
+            ]
+        ),
+        linear("z2", "W2", "h1", "b2", k, m),
+    ]
+    if res.loss == "squared":
+        blocks.append(rf"f = z_2 = {shaped(col('f'), k, 1)}{END}")
+        terms = [
+            rf"({entry(f)} - {entry(y)})^2" if y >= 0 else rf"({entry(f)} + {entry(-y)})^2"
+            for f, y in zip(v["f"], v["y"], strict=True)
+        ]
+        sum_tex = r"\sum_{j=1}^{" + str(k) + r"} (f_j - y_j)^2" if k > 1 else "(f - y)^2"
+        lines = [rf"L &= {sum_tex}"] + [
+            (r"&= " if i == 0 else r"&\quad + ") + t for i, t in enumerate(terms)
+        ]
+    else:
+        f, y = float(v["f"][0]), float(v["y"][0])
+        blocks.append(
+            aligned(
+                [r"f &= \sigma(z_2) = p(y = 1 \mid x)", rf"&= \sigma({entry(v['z2'][0])}){_eq(f)}"]
+            )
+        )
+        lines = [r"L &= -y \log f - (1 - y) \log(1 - f)"]
+        if y == 1:
+            lines.append(rf"&= -\log {entry(f)}")
+        elif y == 0:
+            lines.append(rf"&= -\log(1 - {entry(f)})")
+        else:
+            lines.append(rf"&= -{entry(y)} \log {entry(f)}")
+            lines.append(rf"&\quad - {entry(1 - y)} \log(1 - {entry(f)})")
+    lines.append(rf"&{_eq(v['L'])}")
+    blocks.append(aligned(lines))
+    return blocks
+
+
+@dataclass(frozen=True)
+class MatrixStepText:
+    """One backward step: ``title`` (plain text, the chain rule for this variable), ``why``
+    (the local Jacobian in words), ``formula`` (LaTeX: upstream row × Jacobian = product, one
+    factor per line); for a weight matrix ``outer`` (LaTeX: the product laid out in W's shape,
+    the outer product) and ``outer_note`` (how the row becomes that matrix); and ``chain``
+    (LaTeX: the whole product of Jacobians from the loss down, each with its shape) with
+    ``reuse`` (which earlier step backpropagation takes its upstream gradient from)."""
+
+    title: str
+    why: str
+    formula: str
+    outer: str = ""
+    outer_note: str = ""
+    chain: str = ""
+    reuse: str = ""
+
+
+def _why(res: MatrixBackprop, name: str) -> str:
+    k, m = res.values["W2"].shape
+    if name == "f":
+        if res.loss == "squared":
+            return "L = Σⱼ (fⱼ − yⱼ)²: its derivative in fⱼ is 2(fⱼ − yⱼ), one entry per output."
+        return "L = −y log f − (1 − y) log(1 − f): its derivative in f is (f − y) / (f(1 − f))."
+    if name == "z2":
+        if res.loss == "squared":
+            return (
+                f"f = z₂ (the output is the score itself): the Jacobian is the identity I{_sub(k)}."
+            )
+        return "f = σ(z₂): the Jacobian is σ′(z₂) = f(1 − f), one number for one output."
+    if name == "h1":
+        return f"z₂ = W₂ h₁ + b₂ is linear in h₁: the Jacobian is W₂ itself, {k} × {m}."
+    if name == "z1":
+        return _DIAG_NOTE[res.activation]
+    names = {"W2": ("z₂", "W₂", "h₁", "b₂"), "W1": ("z₁", "W₁", "x", "b₁"),
+             "b2": ("z₂", "W₂", "h₁", "b₂"), "b1": ("z₁", "W₁", "x", "b₁")}  # fmt: skip
+    z, W, v, b = names[name]
+    note = _W_NOTE if name.startswith("W") else _B_NOTE
+    return note.format(z=z, W=W, v=v, b=b)
+
+
+def _flat(value) -> list[float]:
+    return [float(x) for x in getattr(value, "flat", [value])]
+
+
+def _jacobian_tex(res: MatrixBackprop, name: str) -> str:
+    """The local Jacobian of step ``name``: numbers, except a weight matrix's block-diagonal
+    I ⊗ vᵀ, written with its blocks (a k × km matrix of numbers is wider than a phone)."""
+    J = res.jacobians[name].matrix
+    if name in ("W1", "W2"):
+        v = "x" if name == "W1" else "h_1"
+        n = J.shape[0]
+        blocks = [[rf"{v}^\top" if i == j else "0" for j in range(n)] for i in range(n)]
+        return pmatrix(blocks)
+    return pmatrix(J.tolist())
+
+
+def matrix_step_text(res: MatrixBackprop, name: str) -> MatrixStepText:
+    """The backward step that reaches ``name`` (one of engine.backprop_matrix.ORDER)."""
+    J = res.jacobians[name]
+    up = J.of
+    grad = res.grads[name]
+    if up == "L":
+        title = f"{d_text('L', 'f')}: the loss's own derivative, where backpropagation starts"
+        f, y = res.values["f"], res.values["y"]
+        if res.loss == "squared":
+            pairs = r",\; ".join(
+                f"{entry(a)} - {entry(b)}" if b >= 0 else f"{entry(a)} + {entry(-b)}"
+                for a, b in zip(f, y, strict=True)
+            )
+            general, numbers = r"2\,(f - y)^\top", rf"2\left({pairs}\right)"
+        else:
+            a, b = entry(f[0]), entry(y[0])
+            general = r"\frac{f - y}{f\,(1 - f)}"
+            numbers = rf"\frac{{{a} - {b}}}{{{a}\,(1 - {a})}}"
+        formula = aligned([
+            rf"{d_tex('L', 'f')} &= {general}", rf"&= {numbers}",
+            rf"&= {shaped(row(_flat(grad)), 1, grad.size)}",
+        ])  # fmt: skip
+        return MatrixStepText(title, _why(res, name), formula)
+
+    upstream = res.grads[up]
+    rows, cols = J.matrix.shape
+    title = f"∂L/∂{MATRIX_TEXT[name]} = ∂L/∂{MATRIX_TEXT[up]} · {d_text(up, name)}"
+    lines = [
+        rf"{d_tex('L', name)} &= {d_tex('L', up)}\,{d_tex(up, name)}",
+        rf"&= {shaped(row(_flat(upstream)), 1, upstream.size)}",
+        rf"&\quad \times {shaped(_jacobian_tex(res, name), rows, cols)}",
+    ]
+    outer = outer_note = ""
+    if name in ("W1", "W2"):
+        v = "x" if name == "W1" else "h1"
+        blocks = ",\\; ".join(rf"{entry(g)}\, {MATRIX_TEX[v]}^\top" for g in _flat(upstream))
+        lines.append(rf"&= \left({blocks}\right)")
+        vec = res.values[v]
+        # The column and the row on separate lines, as in the step's own formula: side by
+        # side they are wider than a phone.
+        outer = aligned([
+            rf"{d_tex('L', name)} &= \left({d_tex('L', up)}\right)^{{\!\top}} {MATRIX_TEX[v]}^\top",
+            rf"&= {shaped(column(_flat(upstream)), upstream.size, 1)}",
+            rf"&\quad \times {shaped(row(_flat(vec)), 1, vec.size)}",
+            rf"&= {shaped(pmatrix(grad.tolist()), *grad.shape)}",
+        ])  # fmt: skip
+        W, z, k, m = MATRIX_TEXT[name], MATRIX_TEXT[up], *grad.shape
+        outer_note = (
+            f"Read the row in blocks of {m}, one block per row of {W} (the Jacobian's columns "
+            f"list {W}'s entries row by row): block i is row i of ∂L/∂{W}. Stacked, the rows "
+            f"are the **outer product** (∂L/∂{z})ᵀ {MATRIX_TEXT[v]}ᵀ, in {W}'s own shape, "
+            f"{k} × {m}."
+        )
+    else:
+        lines.append(rf"&= {shaped(row(_flat(grad)), 1, grad.size)}")
+    step = 1 + [v for v, _ in ORDER].index(up)
+    reuse = (
+        "The whole chain: a product of Jacobians, the inner dimensions matching. "
+        f"Backpropagation does not multiply it out again: it reuses ∂L/∂{MATRIX_TEXT[up]} from "
+        f"step {step}, the product of all the factors but the last."
+    )
+    return MatrixStepText(
+        title, _why(res, name), aligned(lines), outer, outer_note, chain_tex(res, name), reuse
+    )
+
+
+def chain_tex(res: MatrixBackprop, name: str) -> str:
+    """∂L/∂name as the lecture's product of Jacobians, from the loss down, each factor with its
+    shape: the inner dimensions match, and the product has one column per entry of name."""
+    factors = []
+    for J in res.chain(name):
+        rows, cols = J.matrix.shape
+        factors.append(shaped(d_tex(J.of, J.wrt), rows, cols))
+    return rf"{d_tex('L', name)} = " + r"\,".join(factors) + END
+
+
+def parameter_gradients_tex(res: MatrixBackprop, names: Sequence[str]) -> str:
+    """The parameters' gradients computed so far, each in its parameter's shape (what SGD
+    subtracts), the shape underneath, as \\qquad-separated pieces."""
+    return r" \qquad ".join(
+        rf"{d_tex('L', name)} = {shaped(_as_tex(res.grads[name]), *_shape2(res.grads[name]))}{END}"
+        for name in names
+    )
+
+
+def _shape2(value) -> tuple[int, int]:
+    """(rows, columns) of a matrix, or of a vector written as a column."""
+    dims = _dims(value)
+    return (dims[0], dims[1]) if len(dims) == 2 else (dims[0], 1)
+
+
+def shapes_sentence(res: MatrixBackprop) -> str:
+    """After the last step: each weight's gradient has the weight's shape."""
+    (m, d), (k, _) = res.values["W1"].shape, res.values["W2"].shape
+    return (
+        f"∂L/∂W₁ is {m} × {d} and ∂L/∂W₂ is {k} × {m}: each has its weight's shape, one number "
+        f"per weight, so one SGD step is W ← W − α ∂L/∂W, entry by entry. Each is an outer "
+        f"product of the gradient arriving at the layer's output (∂L/∂z, a row, transposed) and "
+        f"the layer's input (x or h₁): a weight W[i, j] multiplies input j on its way to "
+        f"output i, so its gradient is ∂L/∂zᵢ times input j."
+    )
+
+
+def engine_note(d: int, m: int) -> str:
+    """How engine.mlp holds the same layer: W transposed, for batches."""
+    return (
+        f"**In the engine.** `engine/mlp.py` stores each W transposed, shape (fan_in, fan_out): "
+        f"W₁ is ({d}, {m}) there, not ({m}, {d}). It pushes a whole batch through at once, one "
+        f"sample per row of X (n × {d}): H = σ(X W + b). Its gradient Xᵀ Δ is then ({d}, {m}): "
+        "the transpose of the outer product here, summed over the batch (Δ holds the rows "
+        "∂L/∂z of every sample, divided by n for the mean loss)."
+    )
+
+
+def vanishing_intro(tab: str, n: int, activation: str, *, w: float, b: float, x: float) -> str:
+    """The vanishing-gradient chain of tab ``tab`` as the matrix form's product."""
+    return (
+        "**Vanishing gradients are this product.** With one unit per layer, "
+        "hₖ = act(w hₖ₋₁ + b), every Jacobian ∂hₖ/∂hₖ₋₁ = w · act′(zₖ) is 1\u00a0×\u00a01, and "
+        "the gradient reaching the input is their product; with m units per layer each factor "
+        "is the m × m matrix diag(act′(zₖ)) Wₖ. When each is small, the product is very small. "
+        f"The chain of the **{tab}** tab ({n} {ACTIVATION_LABELS_ALL[activation]} "
+        f"layer{'s' if n > 1 else ''}, w = {fmt(w)}, b = {fmt(b)}, x = {fmt(x)}), multiplied out:"
+    )
+
+
+def vanishing_product_tex(factors: Sequence[Jacobian], *, shown: int = 12) -> str:
+    """The vanishing-gradient chain as a product of 1 × 1 Jacobians multiplied out, for inline
+    maths (it may wrap after each ×): ∂h_n/∂h_0 = (0.21) × (0.23) × … = 2.38 × 10⁻⁸. With
+    more than ``shown`` factors the middle ones are elided."""
+    n = len(factors)
+    values = [float(J.matrix[0, 0]) for J in factors]
+    symbols = [rf"(\partial h_{{{n - i}}} / \partial h_{{{n - i - 1}}})" for i in range(n)]
+    # A few factors by name; a long chain by its first two and its last.
+    chain = "".join(symbols) if n <= 3 else rf"{symbols[0]}{symbols[1]} \cdots {symbols[-1]}"
+    # Each number a group: inline maths may wrap after a ×, never inside 1.41 × 10⁻⁸.
+    numbers = [rf"{{({_factor(x)})}}" for x in values]
+    if n > shown:
+        half = shown // 2
+        numbers = [*numbers[:half], r"\cdots", *numbers[-half:]]
+    product = math.prod(values)
+    return (
+        rf"\partial h_{{{n}}} / \partial h_0 = {chain} = "
+        + r" \times ".join(numbers)
+        + f" = {{{_factor(product)}}}"
+    )
+
+
+def _factor(x: float) -> str:
+    """A 1 × 1 factor: 4 decimals, or a power of ten where 4 decimals would show 0.0000."""
+    if float(x).is_integer():  # not _exact: 10⁻¹³ is not 0
+        return latex(num(x))
+    return small(x, style="latex")
