@@ -50,14 +50,19 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(script: str = "app.py") -> Iterator[Server]:
-    """Start `streamlit run script` on a free local port; yields it once it answers."""
+    """Start `streamlit run script` on a free local port; yields it once it answers.
+
+    The lab itself starts as `make run` starts it (scripts/serve.py); any other script (the floor
+    page) with plain `streamlit run`. Both read the same .streamlit/config.toml.
+    """
     port = _free_port()
+    launcher = ["scripts/serve.py"] if script == "app.py" else ["-m", "streamlit", "run", script]
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+        [sys.executable, *launcher, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2"},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

@@ -37,6 +37,13 @@ from streamlit.web.cli import main  # noqa: E402
 
 import ui.preload  # noqa: E402, F401 (the point of this launcher)
 
+# Everything loaded so far (Streamlit, plotly's validators, pandas, the engine) lives as long as
+# the server: move it out of the collector's sight, so that a full collection walks only what
+# learners' sessions create. (.streamlit/config.toml turns Streamlit's collection after every
+# run off; this keeps Python's own ones and the reaper's cheap.)
+gc.collect()
+gc.freeze()
+
 REAP_EVERY = float(os.environ.get("NN_LAB_REAP_SECONDS", "30"))  # tests shorten it
 _LOGGER = logging.getLogger("nn-lab.reaper")
 
@@ -81,10 +88,12 @@ def _reaper() -> None:
         except Exception:  # never let housekeeping take the server down
             _LOGGER.exception("Reaping left sessions failed; trying again later")
             continue
-        if reaped:
-            gc.collect()
-            if trim is not None:
-                trim(0)
+        # A full collection every REAP_EVERY seconds whether or not anyone left: with no
+        # collection after each run (.streamlit/config.toml), this bounds how long cyclic
+        # garbage of finished runs is kept.
+        gc.collect()
+        if reaped and trim is not None:
+            trim(0)
 
 
 if __name__ == "__main__":

@@ -49,10 +49,7 @@ def app_url() -> Iterator[str]:
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
+            "scripts/serve.py",  # the app as `make run` starts it
             "--server.headless",
             "true",
             "--server.port",
