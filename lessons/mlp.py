@@ -71,7 +71,7 @@ from ui.point_edits import (
     to_text,
 )
 from ui.state import Settings, choice, custom, int_list, integer, number
-from ui.style import CLASS_COLOURS
+from ui.style import CLASS_COLOURS, class_dots_css
 from ui.text import mlp as text
 
 TASKS = ("classification", "regression")
@@ -223,17 +223,6 @@ LAYOUT_CSS = """<style>
 [data-testid="stLayoutWrapper"]:has(> .st-key-mlp_charts) { flex: 1 1 300px; min-width: 300px; }
 .st-key-mlp_dims [data-testid="stMarkdownContainer"]:has(> table) { overflow-x: auto; }
 </style>"""
-
-
-def brush_css(n_classes: int) -> str:
-    """A dot in its class's colour before each class button of the brush (Streamlit's colour
-    names are not the app's colour-blind-safe palette); the eraser comes after them."""
-    rules = (
-        f".st-key-mlp_brush button:nth-of-type({k + 1}) p::before "
-        f"{{ content: '\\25CF\\00a0'; color: {CLASS_COLOURS[k]}; }}"
-        for k in range(n_classes)
-    )
-    return "<style>" + "\n".join(rules) + "</style>"
 
 
 # ----------------------------------------------------------------------------- data and trainer
@@ -575,7 +564,9 @@ def export_json(box: dict) -> str:
 
 def data_controls() -> None:
     st.markdown("**Data**")
-    S.segmented_control(
+    # Radio buttons, one under the other: two segments were cut in the narrow settings column
+    # of a 1100 px screen.
+    S.radio(
         "task", "Task", format_func=TASK_LABELS.get, on_change=follow_start,
         args=(start_for(S),), help="Classify points in the plane, or fit a curve y = f(x).",
     )  # fmt: skip
@@ -677,7 +668,7 @@ def brush_controls() -> None:
     key = S.key("brush")
     if st.session_state.get(key) not in options:
         st.session_state[key] = "0"
-    st.html(brush_css(k))
+    st.html(class_dots_css(key, k))
     undo = st.session_state.get(S.key("undo"))
     # Nothing here changes height with a click (a line that appeared above the picture moved
     # it under the pointer between two clicks): what a click changes is said below it.

@@ -116,12 +116,12 @@ def test_no_hidden_layer_is_linear_regression():
 
 def test_the_task_and_curve_settings_round_trip_and_start_their_own_settings():
     at = fresh()
-    rerun(at.segmented_control(key="mlp_task").set_value("regression"))
+    rerun(at.radio(key="mlp_task").set_value("regression"))
     assert at.session_state["mlp_hidden"] == (8,) and at.session_state["mlp_n"] == 50
     assert dict(at.query_params) == {"mlp_task": "regression"}  # the curve's own starts
     rerun(at.selectbox(key="mlp_curve").set_value("step"))
     assert at.session_state["mlp_hidden"] == (16,) and at.session_state["mlp_act"] == "relu"
-    rerun(at.segmented_control(key="mlp_task").set_value("classification"))
+    rerun(at.radio(key="mlp_task").set_value("classification"))
     assert at.session_state["mlp_hidden"] == (8, 8) and at.session_state["mlp_n"] == 200
     assert_round_trip(
         PAGE,
