@@ -11,11 +11,12 @@ Prints, for a small net (2-8-8-1, batch 10) and a bigger one (2-32-32-32-3, batc
 - the forward pass over the 100 × 100 boundary grid as the page computes it (float32,
   ``MLP.predict_proba(X, dtype=np.float32)``) and in float64 (``MLP.forward``);
 - what the playground's Play computes per run of frames (24 frames, 60 × 60 grid, 5 steps each),
-  as frames per second the server can produce.
+  as frames per second the server can produce; the same for a regression (f and the hidden
+  units' contributions at 121 inputs per frame).
 
 With --browser: a real `streamlit run app.py` and Chromium (Playwright) open the playground, press
-Play, and count the boundary pictures the canvas player draws per second (window.__mlpPlayer)
-for the default net and two bigger ones.
+Play, and count the pictures the canvas player draws per second (window.__mlpPlayer) for the
+default net, two bigger ones, and two regressions (the curves).
 
 Each timing is the best of several repeats after a warm-up (as timeit recommends: on a shared
 machine the noise only ever adds time); the ratios compare figures from the same run.
@@ -37,14 +38,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.browser import launch_chromium, running_app
-from engine.datasets import make_dataset
-from engine.mlp import MLP, Trainer, grid_points, play_frames
-from ui.figures.mlp import boundary_rgb, encode_image
+from engine.datasets import make_dataset, make_regression
+from engine.mlp import MLP, Trainer, grid_points, line_points, play_frames
+from ui.figures.mlp import boundary_rgb, encode_floats, encode_image
 
 REPEATS = 9
 STEPS_TARGET = 20_000  # steps/s, 2-8-8-1 at batch 10 (issue 4)
 GRID_TARGET_MS = 2.0  # 100 × 100 grid forward
 FPS_TARGET = 15  # boundary updates per second in the browser
+CURVE_FPS_TARGET = 10  # regression curve updates per second in the browser (issue 14)
 
 
 def interleaved_rates(
@@ -237,6 +239,26 @@ def bench_net(sizes: list[int], batch: int) -> None:
     )
 
 
+def bench_regression(hidden: list[int]) -> None:
+    """What Play computes per run of frames for a curve: steps, f and the contributions."""
+    x, y = make_regression("sine", n=50, seed=0)
+    sizes = [1, *hidden, 1]
+    play = Trainer(MLP(sizes, activation="tanh", seed=0, output="linear"), x, y, lr=0.2)
+    line = line_points((-1.2, 1.2), 121)
+
+    def one_run_of_frames() -> None:
+        for f in play_frames(play, line, n_frames=24, steps_per_frame=5):
+            encode_floats(f.values)
+            encode_floats(f.contributions)
+
+    t_run = best_time(one_run_of_frames, repeats=5)
+    print(
+        f"\n{'-'.join(map(str, sizes))} regression (sine, 50 points): 24 frames (5 steps + f and "
+        f"{hidden[-1]} contributions at 121 inputs each) in {t_run * 1e3:.0f} ms: "
+        f"{24 / t_run:,.0f} frames/s"
+    )
+
+
 # (label, URL settings) of the nets whose Play is timed in the browser. Every setting that sets
 # the work per frame is pinned: a data set's own starting settings (Spiral: 500 points, 10 steps
 # per frame) would change what is measured, and its deep ReLU net then diverges within the run.
@@ -245,7 +267,10 @@ BROWSER_NETS = [
     ("2-8-8-1 tanh, circles (the default)", ""),
     ("2-32-32-32-3 tanh, blobs", f"dataset=blobs&hidden=32,32,32&{PINNED}"),
     ("2-64×6-1 relu, spiral", f"dataset=spiral&act=relu&hidden=64,64,64,64,64,64&{PINNED}"),
-]
+    ("1-8-1 tanh, sine (regression)", "mlp_task=regression"),
+    ("1-64-1 tanh, noisy line (regression)",
+     "mlp_task=regression&mlp_curve=noisy&mlp_hidden=64&mlp_n=500"),
+]  # fmt: skip
 
 
 def in_browser(seconds: float) -> None:
@@ -268,9 +293,12 @@ def in_browser(seconds: float) -> None:
             page.wait_for_timeout(seconds * 1000)
             n1, t1 = page.evaluate("[window.__mlpPlayer.framesDrawn, performance.now()]")
             fps = (n1 - n0) / ((t1 - t0) / 1000)
-            verdict = "met" if fps >= FPS_TARGET else "MISSED"
-            print(f"  {label:<38} {fps:5.1f} boundary updates/s "
-                  f"(target {FPS_TARGET}: {verdict})")  # fmt: skip
+            curve = "regression" in label
+            target = CURVE_FPS_TARGET if curve else FPS_TARGET
+            verdict = "met" if fps >= target else "MISSED"
+            what = "curve" if curve else "boundary"
+            print(f"  {label:<38} {fps:5.1f} {what} updates/s "
+                  f"(target {target}: {verdict})")  # fmt: skip
             pause = page.get_by_role("button", name="Pause")
             if pause.count():  # (a run that diverged has paused by itself)
                 pause.click()
@@ -288,6 +316,8 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     bench_net([2, 8, 8, 1], 10)
     bench_net([2, 32, 32, 32, 3], 32)
+    bench_regression([8])
+    bench_regression([64])
     if args.browser:
         in_browser(args.seconds)
 

@@ -257,12 +257,22 @@ def train_test_split(
     """
     X_arr = np.asarray(X, dtype=np.float64)
     y_arr = np.asarray(y)
-    if not 0.0 <= test_size < 1.0:
-        raise ValueError("The test fraction must be at least 0 and below 1.")
     if len(X_arr) != len(y_arr):
         raise ValueError(f"There must be one label per point: {len(X_arr)} and {len(y_arr)}.")
-    n = X_arr.shape[0]
-    m = min(round(test_size * n), n - 1)
-    order = np.random.default_rng(seed).permutation(n)
-    test, train = order[:m], order[m:]
+    train, test = split_indices(X_arr.shape[0], test_size=test_size, seed=seed)
     return X_arr[train], X_arr[test], y_arr[train], y_arr[test]
+
+
+def split_indices(
+    n: int, *, test_size: float = 0.0, seed: int = 0
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The split ``train_test_split`` makes, as indices: (train (n − m,), test (m,)).
+
+    For a caller that must know where each point came from (the playground erases points of a
+    data set by their index without reshuffling the others between training and test).
+    """
+    if not 0.0 <= test_size < 1.0:
+        raise ValueError("The test fraction must be at least 0 and below 1.")
+    m = max(0, min(round(test_size * n), n - 1))
+    order = np.random.default_rng(seed).permutation(n)
+    return order[m:], order[:m]

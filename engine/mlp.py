@@ -29,6 +29,7 @@ from engine.files import load_json
 from engine.layers import dense_backward, dense_forward
 from engine.mlp_fused import FusedSGD
 from engine.training import (
+    POINT_FIELDS,
     Divergence,
     History,
     MinibatchTrainer,
@@ -468,9 +469,13 @@ class Trainer(MinibatchTrainer):
             self.X_test = model._check_X(X_test)
             self.y_test = model._check_y(y_test, self.X_test.shape[0])
         self.lr = float(lr)
-        self.batch_size = min(int(batch_size), self.X_train.shape[0])
+        self._batch_request = int(batch_size)
+        self.batch_size = min(self._batch_request, self.X_train.shape[0])
         self.shuffle_seed = shuffle_seed
         self.iteration = 0
+        # Where the epochs of the current data began (iteration, epoch): both 0 unless the data
+        # were replaced during training (``replace_data``).
+        self._data_since = (0, 0)
         self.seconds = 0.0
         self.history = History()
         self.divergence: Divergence | None = None
@@ -487,18 +492,24 @@ class Trainer(MinibatchTrainer):
         state["_fused"] = None
         return state
 
+    def _position(self, iteration: int) -> int:
+        """Iteration ``iteration`` counted in batches of the current data from its epoch 0: the
+        same number unless the data were replaced (then the epochs before count whole)."""
+        since_iteration, since_epoch = self._data_since
+        return since_epoch * self.batches_per_epoch + iteration - since_iteration
+
     @property
     def epoch(self) -> int:
         """Completed epochs."""
-        return self.iteration // self.batches_per_epoch
+        return self._position(self.iteration) // self.batches_per_epoch
 
     @property
     def progress(self) -> float:
         """Epochs done, with the current epoch's fraction."""
-        return self.iteration / self.batches_per_epoch
+        return self._position(self.iteration) / self.batches_per_epoch
 
     def _steps_to_epoch(self, epoch: int) -> int:
-        return epoch * self.batches_per_epoch - self.iteration
+        return epoch * self.batches_per_epoch - self._position(self.iteration)
 
     def _epoch_order(self, epoch: int) -> NDArray[np.int64]:
         """The permutation of the training points that epoch ``epoch`` visits."""
@@ -509,8 +520,44 @@ class Trainer(MinibatchTrainer):
 
     def _batch(self, iteration: int) -> NDArray[np.int64]:
         """Indices of the training points of iteration ``iteration``'s minibatch."""
-        epoch, k = divmod(iteration, self.batches_per_epoch)
+        epoch, k = divmod(self._position(iteration), self.batches_per_epoch)
         return self._epoch_order(epoch)[k * self.batch_size : (k + 1) * self.batch_size]
+
+    def replace_data(
+        self,
+        X_train: ArrayLike,
+        y_train: ArrayLike,
+        X_test: ArrayLike | None = None,
+        y_test: ArrayLike | None = None,
+    ) -> None:
+        """Go on training the same weights on other data (the learner added or erased points).
+
+        The iteration count goes on; the epoch in progress counts as done and the next one is
+        the first over the new data. The history keeps its points and gets one for the new data
+        (in place of the last one if no step was taken since: clicks before training leave one
+        starting point). Shapes are checked as in the constructor; at least one training point.
+        """
+        X_tr = self.model._check_X(X_train)
+        y_tr = self.model._check_y(y_train, X_tr.shape[0])
+        if X_test is None or len(X_test) == 0:
+            X_te, y_te = np.zeros((0, self.model.layer_sizes[0])), y_tr[:0]
+        else:
+            X_te = self.model._check_X(X_test)
+            y_te = self.model._check_y(y_test, X_te.shape[0])
+        epochs_begun = math.ceil(self.progress)
+        self.X_train, self.y_train, self.X_test, self.y_test = X_tr, y_tr, X_te, y_te
+        self.batch_size = min(self._batch_request, X_tr.shape[0])
+        self._data_since = (self.iteration, epochs_begun)
+        self._order_epoch = -1
+        self._fused = None  # it holds the old training set
+        # A clicked point the network gets confidently wrong has a large loss: it must not look
+        # like an explosion.
+        self.start_loss = max(self.start_loss, self.model.loss(X_tr, y_tr))
+        h = self.history
+        if h.iteration and h.iteration[-1] == self.iteration and h.epoch[-1] == self.progress:
+            for name in POINT_FIELDS:
+                getattr(h, name).pop()
+        self.record()
 
     def evaluate(self, X: Array, y: NDArray) -> tuple[float, float]:
         """(mean loss, accuracy) on a data set from one forward pass; NaN for an empty set, and
@@ -562,7 +609,7 @@ class Trainer(MinibatchTrainer):
         with np.errstate(all="ignore"):  # overflow is caught by the watchdog, not printed
             done, bad_loss = self._fused_loop().run(
                 self.model.params,
-                start,
+                self._position(start),
                 n_steps,
                 lr=self.lr,
                 batch_size=self.batch_size,
@@ -607,9 +654,27 @@ def grid_points(bounds: tuple[float, float, float, float], resolution: int) -> A
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
+def line_points(bounds: tuple[float, float], resolution: int) -> Array:
+    """``resolution`` evenly spaced inputs from x0 to x1 for a network of one input.
+
+    Returns
+    -------
+    (resolution, 1) points, from x0.
+    """
+    x0, x1 = bounds
+    if not x1 > x0 or resolution < 2:
+        raise ValueError("The view needs x0 < x1 and at least 2 points.")
+    return np.linspace(x0, x1, resolution)[:, None]
+
+
 @dataclass(frozen=True)
 class Frame:
-    """The state after some training: counters, metrics and the boundary over a grid."""
+    """The state after some training: counters, metrics and what the network computes over a
+    grid of inputs, for drawing.
+
+    A classifier's frame holds ``probs``; a regression's (``output="linear"``) holds ``values``
+    and, when the network has a hidden layer, ``contributions``; the others are None.
+    """
 
     iteration: int
     epoch: int
@@ -617,11 +682,23 @@ class Frame:
     train_accuracy: float
     test_loss: float
     test_accuracy: float
-    probs: NDArray[np.float32]  # (resolution², k) class probabilities over the grid, for drawing
+    probs: NDArray[np.float32] | None  # (g, k) class probabilities at the g grid points
+    values: NDArray[np.float32] | None = None  # (g,) the prediction f at each grid point
+    # (g, m_L): what each unit of the last hidden layer adds to f (``MLP.output_contributions``)
+    contributions: NDArray[np.float32] | None = None
 
 
 def frame_of(trainer: Trainer, grid: Array) -> Frame:
+    """The trainer's current state as a frame over ``grid`` (g, d)."""
     h = trainer.history
+    model = trainer.model
+    probs = values = contributions = None
+    if model.output_unit == "linear":
+        values = model.forward(grid).astype(np.float32)
+        if len(model.layer_sizes) > 2:
+            contributions = model.output_contributions(grid).astype(np.float32)
+    else:
+        probs = model.predict_proba(grid, dtype=np.float32)
     return Frame(
         iteration=trainer.iteration,
         epoch=trainer.epoch,
@@ -629,7 +706,9 @@ def frame_of(trainer: Trainer, grid: Array) -> Frame:
         train_accuracy=h.train_accuracy[-1],
         test_loss=h.test_loss[-1],
         test_accuracy=h.test_accuracy[-1],
-        probs=trainer.model.predict_proba(grid, dtype=np.float32),
+        probs=probs,
+        values=values,
+        contributions=contributions,
     )
 
 

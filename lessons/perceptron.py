@@ -11,10 +11,13 @@ from engine.datasets import DESCRIPTIONS, make_dataset
 from engine.perceptron import START_KINDS, PerceptronRun, data_problems, start_weights, step, train
 from ui import quizzes
 from ui.charts import chart, show
+from ui.click_layer import click_layer
+from ui.clicks import take_clicks
 from ui.figures.perceptron import mistakes_chart, mistakes_until, perceptron_plane, view_bounds
 from ui.frame import lesson_header, quiz, say
 from ui.player import Control, Player
 from ui.state import Settings, choice, integer, number, tab
+from ui.style import class_dots_css
 from ui.text import Message
 from ui.text.perceptron import (
     HEADER_FORMULAS,
@@ -69,6 +72,11 @@ player = Player(
 # Not settings (not in the URL): where the learner is in the run, and the points being edited.
 CURSOR, RUN_KEY = S.key("cursor"), S.key("run_key")
 BASE_POINTS, BASE_FOR, EDITOR = S.key("base_points"), S.key("base_for"), S.key("editor")
+# Clicks on the plane: what a click does, the points as the editor last returned them, and the
+# editor's version (a click makes the clicked table the editor's new starting table).
+BRUSH, SHOWN_POINTS, EDITOR_VERSION = S.key("brush"), S.key("shown_points"), S.key("editor_v")
+CLICK_SNAP = 1  # decimals a clicked coordinate keeps: a step of 0.1, numbers easy to add up
+ERASE_RADIUS = 0.04  # of the view's width (about 20 px)
 
 Points = tuple[tuple[float, float, int], ...]  # (x1, x2, label) per point: hashable data
 Weights = tuple[float, float, float]
@@ -176,18 +184,65 @@ def base_points() -> pd.DataFrame:
         columns = {"x1": X[:, 0].round(2), "x2": X[:, 1].round(2), "label": y}
         state[BASE_POINTS] = pd.DataFrame(columns)
         state[BASE_FOR] = made_from
-        state.pop(EDITOR, None)
+        state.pop(editor_key(), None)
     return state[BASE_POINTS]
+
+
+def editor_key() -> str:
+    return f"{EDITOR}_{st.session_state.get(EDITOR_VERSION, 0)}"
+
+
+def on_plane_click() -> None:
+    """Clicks on the training plane: a point of the brush's class, or the nearest point erased;
+    the editor then starts again from the points with the click applied."""
+    state = st.session_state
+    clicks = take_clicks(S.key("click_layer"))
+    brush = state.get(BRUSH)
+    table = state.get(SHOWN_POINTS)
+    if not clicks or brush is None or table is None:
+        return
+    table = table.copy()
+    for x, y in clicks:
+        if brush == "erase":
+            table = erase_nearest(table, x, y)
+        else:
+            new = {"x1": round(x, CLICK_SNAP), "x2": round(y, CLICK_SNAP), "label": int(brush)}
+            table = pd.concat([table, pd.DataFrame([new])], ignore_index=True)
+    state[BASE_POINTS] = table
+    state.pop(editor_key(), None)
+    state[EDITOR_VERSION] = state.get(EDITOR_VERSION, 0) + 1
+
+
+def erase_nearest(table: pd.DataFrame, x: float, y: float) -> pd.DataFrame:
+    """``table`` without its point nearest to (x, y), if one is that close (blank rows stay)."""
+    values = table[["x1", "x2"]].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    complete = ~np.isnan(values).any(axis=1)
+    if not complete.any():
+        return table
+    x0, x1, _, _ = view_bounds(values[complete])
+    distance = np.where(complete, np.hypot(values[:, 0] - x, values[:, 1] - y), np.inf)
+    nearest = int(np.argmin(distance))
+    if distance[nearest] > ERASE_RADIUS * (x1 - x0):
+        return table
+    return table.drop(index=table.index[nearest]).reset_index(drop=True)
 
 
 def edited_points() -> tuple[Points, list[str]]:
     """The points as the learner edited them; rows with blanks are left out and reported."""
     with st.expander("Edit the points (add, delete, relabel)", expanded=False):
-        st.caption("Add a row at the bottom, select rows to delete them, change any label.")
+        st.html(class_dots_css(BRUSH, 2))
+        st.segmented_control(
+            "Click on the plane above to",
+            ("0", "1", "erase"),
+            format_func=lambda o: "erase a point" if o == "erase" else f"add class {o}",
+            key=BRUSH,
+            help="Choose, then click on the training plane; choose again to switch clicks off.",
+        )
+        st.caption("Or add a row at the bottom, select rows to delete them, change any label.")
         frame = st.data_editor(
             base_points(),
             num_rows="dynamic",
-            key=EDITOR,
+            key=editor_key(),
             width="stretch",
             column_config={
                 "x1": st.column_config.NumberColumn("x₁", format="%.2f", step=0.1),
@@ -195,6 +250,7 @@ def edited_points() -> tuple[Points, list[str]]:
                 "label": st.column_config.SelectboxColumn("class", options=[0, 1]),
             },
         )
+    st.session_state[SHOWN_POINTS] = frame[["x1", "x2", "label"]]
     values = frame[["x1", "x2", "label"]].apply(pd.to_numeric, errors="coerce")
     incomplete = values.isna().any(axis=1).to_numpy()
     notes = [blank_rows_note(np.flatnonzero(incomplete))] if incomplete.any() else []
@@ -283,6 +339,13 @@ def training_section() -> None:
                 st.error(f"{err} Fix the points in **Edit the points** below.")
             else:
                 player.run(training_view, points, w0)
+    brush = st.session_state.get(BRUSH)
+    click_layer(
+        S.key("train_chart"),
+        key=S.key("click_layer"),
+        on_clicks=on_plane_click,
+        enabled=brush is not None and not player.playing,
+    )
     S.sync_url()
 
 

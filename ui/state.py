@@ -56,9 +56,10 @@ class Setting:
     aliases: tuple[str, ...] = ()  # older URL names still read from links shared earlier
     # A default that follows other settings (e.g. "all epochs"): given the Settings, the value.
     default_from: Callable[[Settings], Any] | None = None
+    max_text: int = MAX_URL_TEXT  # longer URL text is junk (a custom codec may need more)
 
     def read(self, text: str) -> Any:
-        if len(text) > MAX_URL_TEXT:
+        if len(text) > self.max_text:
             raise ValueError("too long")
         return self.parse(text)
 
@@ -286,9 +287,21 @@ def custom(
     *,
     aliases: tuple[str, ...] = (),
     default_from: Callable[[Settings], Any] | None = None,
+    max_text: int = MAX_URL_TEXT,
 ) -> Setting:
-    """Anything else with its own codec (``parse`` must raise ValueError on junk)."""
-    return Setting(name, default, parse, to_text, aliases=aliases, default_from=default_from)
+    """Anything else with its own codec (``parse`` must raise ValueError on junk).
+
+    ``max_text``: the longest URL text read (longer is junk without being parsed); raise it for
+    a value that is data, such as points a learner clicked, and cap what ``parse`` accepts."""
+    return Setting(
+        name,
+        default,
+        parse,
+        to_text,
+        aliases=aliases,
+        default_from=default_from,
+        max_text=max_text,
+    )
 
 
 class Settings:

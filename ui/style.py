@@ -23,3 +23,16 @@ def rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def class_dots_css(container_key: str, n_classes: int) -> str:
+    """CSS that puts a dot in class k's colour before the label of the (k+1)-th button inside
+    the element with ``container_key``: a class picker (a segmented control with one option per
+    class, then any others) speaks the charts' colours. Streamlit's own colour names are not
+    this palette."""
+    rules = (
+        f".st-key-{container_key} button:nth-of-type({k + 1}) p::before "
+        f"{{ content: '\\25CF\\00a0'; color: {class_colour(k)}; }}"
+        for k in range(n_classes)
+    )
+    return "<style>" + "\n".join(rules) + "</style>"

@@ -84,3 +84,23 @@ def test_a_slider_value_is_written_back_only_when_it_must_move():
     at.session_state["high"] = 0.6
     at.run()
     assert at.session_state["t_x"] == 0.6 and at.slider(key="t_x").proto.set_value
+
+
+def test_a_custom_setting_may_read_longer_text_and_only_it():
+    from ui.state import MAX_URL_TEXT, custom, integer
+
+    def parse(text: str) -> str:
+        if set(text) != {"a"}:
+            raise ValueError("only a's")
+        return text
+
+    long = custom("points", "", parse, str, max_text=2000)
+    assert long.read("a" * 2000) == "a" * 2000
+    with pytest.raises(ValueError, match="too long"):
+        long.read("a" * 2001)
+    short = custom("word", "", parse, str)  # the default cap, as before
+    assert short.read("a" * MAX_URL_TEXT) == "a" * MAX_URL_TEXT
+    with pytest.raises(ValueError, match="too long"):
+        short.read("a" * (MAX_URL_TEXT + 1))
+    with pytest.raises(ValueError, match="too long"):
+        integer("n", 1, 0, 10).read(" " * MAX_URL_TEXT + "1")

@@ -187,3 +187,73 @@ def test_download_saves_the_weights_trained_so_far(page):
     assert trained["layer_sizes"] == start["layer_sizes"]
     assert trained["params"] != start["params"]
     assert_no_exception(page)
+
+
+# ----------------------------------------------------------------------------- issue 15, issue 14
+
+
+def click_in_plot(page: Page, fx: float, fy: float) -> None:
+    """Click at a fraction of the player's plot area (inside its axes: 44 px left, 10 right,
+    8 above and 40 below the plot, as the player draws them)."""
+    box = page.locator(f"{PLAYER} canvas").bounding_box()
+    plot_w, plot_h = box["width"] - 54, box["height"] - 48
+    page.mouse.click(box["x"] + 44 + fx * plot_w, box["y"] + 8 + fy * plot_h)
+
+
+def test_three_clicks_put_three_points_in_the_picture_and_the_link(page):
+    open_page(page, "mlp?mlp_dataset=empty")
+    player = page.locator(PLAYER)
+    expect(player).to_have_attribute("data-points", "0", timeout=90_000)
+    main = page.locator(MAIN)
+    expect(main.get_by_text("Nothing to train on yet")).to_be_visible()
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_disabled()
+    page.locator(f"{PLAYER} canvas").scroll_into_view_if_needed()
+    click_in_plot(page, 0.25, 0.25)  # x1 = -0.8, x2 = 0.8 in the empty canvas's ±1.6 view
+    click_in_plot(page, 0.5, 0.75)
+    page.get_by_role("radio", name="Adds class 1").click()
+    wait_idle(page)
+    click_in_plot(page, 0.75, 0.25)
+    expect(player).to_have_attribute("data-points", "3")
+    expect(main.get_by_text("3 points added.")).to_be_visible()
+    wait_idle(page)
+    points = re.search(r"mlp_points=([A-Za-z0-9_.-]+)", page.url)
+    assert points, page.url
+    from ui.point_edits import from_text
+
+    added = from_text(points.group(1)).added
+    assert [c for _, _, c in added] == [0, 0, 1]
+    for (x, y, _), (ex, ey) in zip(added, [(-0.8, 0.8), (0.0, -0.8), (0.8, 0.8)], strict=True):
+        assert abs(x - ex) < 0.03 and abs(y - ey) < 0.03, added
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    click_button(page, "Epoch")
+    expect(player).to_have_attribute("data-iteration", "1")
+    assert_no_exception(page)
+    screenshot(page, "mlp-clicked-points", full_page=False)
+
+    # The link opens the same three points.
+    page.goto(page.url)
+    wait_idle(page)
+    expect(player).to_have_attribute("data-points", "3", timeout=90_000)
+
+
+def test_regression_fits_a_curve_and_play_animates_it(page):
+    open_page(page, "mlp?mlp_task=regression&mlp_curve=abs")
+    player = page.locator(PLAYER)
+    expect(player).to_have_attribute("data-kind", "curve", timeout=90_000)
+    expect(player).to_have_attribute("data-points", "50")
+    main = page.locator(MAIN)
+    expect(main.get_by_text("Regression: f itself is the output.")).to_be_visible()
+    start = float(re.search(r"squared loss: train ([0-9.]+)", caption(page)).group(1))
+    drawn = page.evaluate("window.__mlpPlayer.framesDrawn")
+    page.get_by_role("button", name="Play").click()
+    expect(page.locator(f"{PLAYER} .mlp-caption")).to_contain_text(
+        re.compile(r"epoch [1-9]\d\d"), timeout=90_000
+    )
+    assert page.evaluate("window.__mlpPlayer.framesDrawn") > drawn + 20  # it animated
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    now = float(re.search(r"squared loss: train ([0-9.]+)", caption(page)).group(1))
+    assert now < 0.1 * start
+    expect(page.locator(".st-key-mlp_curves .g-ytitle")).to_have_text("squared loss")
+    assert_no_exception(page)
+    screenshot(page, "mlp-regression", full_page=False)

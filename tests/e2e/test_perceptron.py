@@ -94,3 +94,22 @@ def test_play_animates_until_paused(page):
     if "step 8 of 8" not in paused_at:
         expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
     assert_no_exception(page)
+
+
+def test_a_click_on_the_plane_adds_a_point(page):
+    open_page(page, "perceptron")
+    page.get_by_text("Edit the points").click()
+    page.get_by_role("radio", name="add class 1").click()
+    wait_idle(page)
+    plane = page.locator(".st-key-perceptron_train_chart .nsewdrag")
+    plane.scroll_into_view_if_needed()
+    markers = page.locator(".st-key-perceptron_train_chart .scatterlayer .point")
+    before = markers.count()
+    box = plane.bounding_box()
+    page.mouse.click(box["x"] + 0.1 * box["width"], box["y"] + 0.1 * box["height"])
+    wait_idle(page)
+    expect(markers).to_have_count(before + 1)
+    expect(page.locator(MAIN).get_by_text("step 0 of", exact=False)).to_be_visible()
+    expect(page.locator(MAIN).get_by_text("x5", exact=True)).to_be_visible()
+    assert_no_exception(page)
+    screenshot(page, "perceptron-clicked-point", full_page=False)

@@ -469,3 +469,116 @@ def test_json_import_survives_hostile_text():
     for text in ("[" * 100_000, "1" * 5000, b"\x80\x04\x95", "NaN"):
         with pytest.raises(ValueError):
             MLP.from_json(text)
+
+
+# ----------------------------------------------------------------------------- edited data
+
+
+def test_split_indices_is_the_split_train_test_split_makes():
+    from engine.datasets import split_indices, train_test_split
+
+    X, y = make_dataset("moons", n=30, seed=1)
+    train, test = split_indices(30, test_size=0.2, seed=4)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, seed=4)
+    np.testing.assert_array_equal(X[train], Xtr)
+    np.testing.assert_array_equal(y[train], ytr)
+    np.testing.assert_array_equal(X[test], Xte)
+    np.testing.assert_array_equal(y[test], yte)
+    assert sorted([*train, *test]) == list(range(30))
+    assert [len(a) for a in split_indices(0, test_size=0.5)] == [0, 0]
+    with pytest.raises(ValueError, match="test fraction"):
+        split_indices(5, test_size=-0.1)
+
+
+def test_replaced_data_trains_on_from_the_same_weights():
+    """Points clicked in mid-training: the weights, the iteration count and the history go on;
+    the epoch in progress counts as done; the steps that follow are those of a trainer that
+    started on the new data at that epoch."""
+    X, y = make_dataset("moons", n=40, noise=0.1, seed=0)
+    trainer = Trainer(MLP([2, 4, 1], seed=0), X, y, lr=0.3, batch_size=10, shuffle_seed=2)
+    trainer.run(6)  # 4 batches an epoch: epoch 1.5
+    weights = [W.copy() for W, _ in trainer.model.params]
+    X2 = np.vstack([X, [[0.0, 0.0], [0.1, 0.2]]])
+    y2 = np.append(y, [1, 0])
+    trainer.replace_data(X2, y2)
+    assert trainer.iteration == 6 and trainer.batches_per_epoch == 5
+    assert trainer.epoch == 2 and trainer.progress == 2.0  # the interrupted epoch counts
+    np.testing.assert_array_equal(trainer.model.params[0][0], weights[0])
+    h = trainer.history
+    assert h.iteration == [0, 6, 6] and h.epoch == [0, 1.5, 2.0]
+    assert h.train_loss[-1] == pytest.approx(trainer.model.loss(X2, y2))
+
+    # The same steps as a fresh trainer on X2 whose position is epoch 2 from these weights.
+    reference = MLP([2, 4, 1], seed=0)
+    reference.params = [(W.copy(), b.copy()) for W, b in trainer.model.params]
+    order = np.random.default_rng([2, 2]).permutation(42)
+    for k in range(3):
+        batch = order[k * 10 : (k + 1) * 10]
+        reference.step(X2[batch], y2[batch], 0.3)
+    assert trainer.run(3) == 3 and trainer.iteration == 9 and trainer.progress == 2.6
+    for (W, b), (W0, b0) in zip(trainer.model.params, reference.params, strict=True):
+        np.testing.assert_allclose(W, W0, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(b, b0, rtol=1e-10, atol=1e-12)
+    assert trainer.run_epochs(1) == 2 and trainer.epoch == 3
+
+
+def test_replacing_data_before_any_step_keeps_one_starting_point():
+    X, y = make_dataset("circles", n=20, seed=0)
+    trainer = Trainer(MLP([2, 3, 1], seed=1), X[:1], y[:1], lr=0.1, batch_size=10)
+    assert trainer.batch_size == 1
+    for k in range(2, 6):  # a learner clicking points one by one
+        trainer.replace_data(X[:k], y[:k], X[10:12], y[10:12])
+    assert trainer.history.iteration == [0] and trainer.batch_size == 5
+    assert trainer.history.test_loss == [pytest.approx(trainer.model.loss(X[10:12], y[10:12]))]
+    trainer.replace_data(X[:12], y[:12])
+    assert trainer.batch_size == 10 and len(trainer.X_test) == 0
+    assert math.isnan(trainer.history.test_loss[-1])
+    with pytest.raises(ValueError, match="no samples"):
+        trainer.replace_data(X[:0], y[:0])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        trainer.replace_data(X[:3], np.array([0, 1, 2]))
+
+
+def test_a_confidently_wrong_new_point_is_not_an_explosion():
+    X = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    trainer = Trainer(MLP([2, 1], seed=0), X, np.array([0, 1]), lr=1.0, batch_size=1)
+    trainer.run_epochs(200)  # separable: the weights grow, the scores far out get large
+    far = np.array([[6.0, 0.0]])
+    assert trainer.model.loss(far, [0]) > trainer.loss_limit  # would have looked like one
+    trainer.replace_data(np.vstack([X, far]), np.array([0, 1, 0]))
+    trainer.run_epochs(1)
+    assert trainer.divergence is None
+
+
+# ----------------------------------------------------------------------------- regression frames
+
+
+def test_regression_frames_hold_f_and_the_units_contributions_over_the_line():
+    from engine.datasets import make_regression
+    from engine.mlp import frame_of, line_points, play_frames
+
+    x, y = make_regression("abs", n=40, seed=0)
+    model = MLP([1, 6, 1], activation="relu", seed=3, output="linear")
+    trainer = Trainer(model, x[:30], y[:30], x[30:], y[30:], lr=0.1, batch_size=10)
+    grid = line_points((-1.2, 1.2), 25)
+    assert grid.shape == (25, 1) and grid[0, 0] == -1.2 and grid[-1, 0] == 1.2
+    frames = play_frames(trainer, grid, n_frames=4, steps_per_frame=3)
+    assert [f.iteration for f in frames] == [3, 6, 9, 12] and frames[-1].epoch == 4
+    last = frames[-1]
+    assert last.probs is None and last.values.dtype == np.float32
+    np.testing.assert_allclose(last.values, model.forward(grid), rtol=1e-6, atol=1e-6)
+    assert last.contributions.shape == (25, 6)
+    np.testing.assert_allclose(
+        last.contributions.sum(axis=1) + model.params[-1][1][0], last.values, atol=1e-5
+    )
+    assert last.train_loss == trainer.history.train_loss[-1] == model.loss(x[:30], y[:30])
+    assert last.test_loss == pytest.approx(np.mean((model.forward(x[30:]) - y[30:]) ** 2))
+    assert math.isnan(last.train_accuracy) and math.isnan(last.test_accuracy)
+    losses = [f.train_loss for f in play_frames(trainer, grid, n_frames=40, steps_per_frame=10)]
+    assert losses[-1] < 0.5 * last.train_loss  # it learns |x|
+
+    linear = Trainer(MLP([1, 1], output="linear"), x, y, lr=0.1)  # no hidden layer
+    frame = frame_of(linear, grid)
+    assert frame.contributions is None and frame.values.shape == (25,)
+    with pytest.raises(ValueError, match="x0 < x1"):
+        line_points((1.0, 1.0), 10)

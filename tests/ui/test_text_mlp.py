@@ -110,3 +110,50 @@ def test_counters_and_divergence():
     message = text.divergence(37, "the loss became infinite or NaN", 10.0, 36)
     assert message.startswith("**Training paused: it diverged.** Around iteration 37")
     assert "A learning rate of 10 makes" in message and "(iteration 36)" in message
+
+
+# ----------------------------------------------------------------------------- regression
+
+
+def test_regression_says_what_the_lecture_says():
+    """Issue 14: the lecture uses f itself as the output, with the squared loss."""
+    r = text.REGRESSION
+    assert "*for regression, we can simply use f as the final output of the network*" in r
+    assert "no sigmoid and no softmax" in r and "squared loss" in r
+    assert "$2(f(x_i) - y_i)/|B|$" in r  # the gradient of the mean squared loss at f_i
+    assert text.REGRESSION_LOSS.startswith(r"\ell(x, y) = \bigl(f(x) - y\bigr)^2")
+
+
+def test_regression_rows_captions_and_problems():
+    rows = text.dimension_rows([1, 8, 1], shapes([1, 8, 1]), output="linear")
+    assert rows[-1]["layer"] == "output (linear)"
+    assert (
+        rows[-1]["computes"]
+        == r"$f = W_{2}\mathbf h_{1} + \mathbf b_{2} \in \mathbb R \text{, the prediction}$"
+    )
+    assert "1/(1" not in rows[-1]["computes"] and "e^{-f}" not in rows[-1]["computes"]
+    assert text.no_hidden_layer(0).startswith(
+        "No hidden layer: the network is **linear regression**"
+    )
+    assert "8 units of the last hidden layer" in text.curve_caption(8)
+    assert "1 unit of the last hidden layer" in text.curve_caption(1)
+    assert "one straight line" in text.curve_caption(0) and "grey" not in text.curve_caption(0)
+    assert "Choose Classification first" in text.import_problem(
+        [2, 4, 1], 1, output="auto", regression=True
+    )
+    assert "Choose Regression first" in text.import_problem(
+        [1, 4, 1], 1, output="linear", regression=False
+    )
+    assert text.import_problem([2, 4, 1], 1, output="linear", regression=True) == (
+        "These weights take 2 inputs; a curve's points have one input x."
+    )
+    assert text.import_problem([1, 4, 1], 1, output="linear", regression=True) is None
+
+
+def test_what_the_clicks_did():
+    assert text.edits_summary(0, 0) == ""
+    assert text.edits_summary(1, 0) == "1 point added."
+    assert text.edits_summary(3, 1) == "3 points added, 1 erased."
+    assert text.edits_summary(0, 2) == "2 points erased."
+    assert text.no_points(True).startswith("Nothing to train on yet")
+    assert text.no_points(False).startswith("Every training point was erased")

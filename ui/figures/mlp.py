@@ -1,7 +1,8 @@
-"""Figures of the MLP playground: boundary images, curves, the network, hidden-unit maps.
+"""Figures of the MLP playground: boundary images, curves, the network, hidden-unit maps, and
+the regression view's data for the canvas player.
 
 Pure functions: arrays in, plotly figure dicts (ui.figures.spec) or plain data for the animated
-boundary player out.
+player out.
 """
 
 from __future__ import annotations
@@ -67,6 +68,23 @@ def encode_image(img: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(img).tobytes()).decode("ascii")
 
 
+def encode_floats(values: np.ndarray) -> str:
+    """Any array -> base64 of its values as little-endian float32, row-major, for the browser's
+    Float32Array (a third of the bytes of the same numbers as JSON text)."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f4").tobytes()).decode("ascii")
+
+
+def curve_bounds(x: np.ndarray, y: np.ndarray, *, pad: float = 0.15) -> Bounds:
+    """The regression view: the inputs' range and the targets' with some room (at least one
+    unit tall, so that a flat curve does not fill the picture with noise)."""
+    x0, x1 = float(np.min(x)), float(np.max(x))
+    y0, y1 = float(np.min(y)), float(np.max(y))
+    xr = (x1 - x0) * pad / 2 + 0.05
+    centre, half = (y0 + y1) / 2, max(y1 - y0, 1.0) / 2
+    yr = half * (1 + pad) + 0.05
+    return (x0 - xr, x1 + xr, centre - yr, centre + yr)
+
+
 def player_points(X: np.ndarray, y: np.ndarray, *, test: bool) -> list[list[float]]:
     """[[x1, x2, class, is_test], ...] for the player's scatter layer."""
     return [
@@ -101,14 +119,18 @@ def curves_figure(
     test_accuracy: Sequence[float],
     *,
     height: int = 340,
+    accuracy: bool = True,
+    loss_title: str = "loss",
 ) -> Spec:
-    """Loss (top) and accuracy (below) against epochs, train solid and test dashed.
+    """Loss (top) and accuracy (below) against epochs, train solid and test dashed;
+    ``accuracy=False`` (a regression): the loss alone.
 
     One above the other, each named by its y-axis title: side by side in a narrow column (a
     1100 px screen), the accuracy panel's ticks ran into the loss panel and both titles.
     """
-    fig = Fig.subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
-    pairs = ((train_loss, test_loss), (train_accuracy, test_accuracy))
+    rows = 2 if accuracy else 1
+    fig = Fig.subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.1)
+    pairs = ((train_loss, test_loss), (train_accuracy, test_accuracy))[:rows]
     for row, (train, test) in enumerate(pairs, 1):
         for values, name, dash, colour in (
             (train, "train", "solid", BOUNDARY),
@@ -138,9 +160,10 @@ def curves_figure(
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
     )
     fig.update_xaxes(rangemode="tozero")
-    fig.update_xaxes(title="epoch", row=2, col=1)
-    fig.update_yaxes(title="loss", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title="accuracy", range=[0, 1.02], tickformat=".0%", row=2, col=1)
+    fig.update_xaxes(title="epoch", row=rows, col=1)
+    fig.update_yaxes(title=loss_title, rangemode="tozero", row=1, col=1)
+    if accuracy:
+        fig.update_yaxes(title="accuracy", range=[0, 1.02], tickformat=".0%", row=2, col=1)
     return fig.to_dict()
 
 

@@ -50,11 +50,17 @@ def network_heading(n_hidden: int) -> str:
 
 
 def no_hidden_layer(n_classes: int) -> str:
-    """What a network without hidden layers is, for this many classes.
+    """What a network without hidden layers is, for this many classes (0: a regression).
 
     Two classes: one sigmoid unit, logistic regression, one straight boundary. More: softmax
-    regression, whose boundaries between classes are straight lines, several of them.
+    regression, whose boundaries between classes are straight lines, several of them. A
+    regression: f = w x + b, a straight line fitted by least squares.
     """
+    if n_classes == 0:
+        return (
+            "No hidden layer: the network is **linear regression**, "
+            "$f(x) = w x + b$, a straight line, fitted by the squared loss. It cannot bend."
+        )
     if n_classes == 2:
         return (
             "No hidden layer: the network is **logistic regression**, "
@@ -90,9 +96,27 @@ def divergence(iteration: int, reason: str, lr: float, healthy_iteration: int) -
     )
 
 
-def import_problem(layer_sizes: Sequence[int], want_outputs: int) -> str | None:
-    """Why uploaded weights do not fit the playground's data, or None if they do."""
-    if layer_sizes[0] != 2:
+def import_problem(
+    layer_sizes: Sequence[int], want_outputs: int, *, output: str = "auto", regression: bool = False
+) -> str | None:
+    """Why uploaded weights do not fit the playground's data, or None if they do.
+
+    ``output`` is the file's output ("auto" or "linear"), ``regression`` the playground's task.
+    """
+    if (output == "linear") != regression:
+        if regression:
+            return (
+                "These weights are a classifier's; the playground is fitting a curve. Choose "
+                "Classification first, then import again."
+            )
+        return (
+            "These weights are a regression network's (one linear output, f itself); the "
+            "playground is classifying points. Choose Regression first, then import again."
+        )
+    want_inputs = 1 if regression else 2
+    if layer_sizes[0] != want_inputs:
+        if regression:
+            return f"These weights take {layer_sizes[0]} inputs; a curve's points have one input x."
         return (
             f"These weights take {layer_sizes[0]} inputs; the playground's points have 2 "
             "coordinates (x₁, x₂)."
@@ -136,7 +160,7 @@ def dimension_rows(
     ----------
     layer_sizes : [d, m₁, …, k], e.g. [2, 8, 8, 1].
     engine_shapes : the shape of every weight matrix in the model's ``params``, as it is.
-    output : "sigmoid" (one output unit) or "softmax".
+    output : "sigmoid" (one output unit), "softmax" or "linear" (a regression: f itself).
     """
     sizes = list(layer_sizes)
     n = len(sizes) - 1  # layers with weights
@@ -151,6 +175,9 @@ def dimension_rows(
             out = rf"\mathbf h_{{{layer}}}"
             computes = rf"{out} = \sigma({W}{prev} + {b}) \in {_R(fan_out)}"
             name = f"hidden {layer}"
+        elif output == "linear":
+            computes = rf"f = {W}{prev} + {b} \in \mathbb R \text{{, the prediction}}"
+            name = "output (linear)"
         elif fan_out == 1:
             computes = rf"f = {W}{prev} + {b} \in \mathbb R,\ p = \tfrac{{1}}{{1 + e^{{-f}}}}"
             name = f"output ({output})"
@@ -230,3 +257,66 @@ def dimensions_note(
     else:
         layout = f"It stores $W_1$ as the lecture writes it, {engine_shape[0]} × {engine_shape[1]}."
     return lecture + batch + layout
+
+
+# ----------------------------------------------------------------------------- regression
+
+# What the lecture says about regression, and what the page does with it (issue 14).
+REGRESSION = (
+    "**Regression: f itself is the output.** The lecture: *for regression, we can simply use f "
+    "as the final output of the network*, and train it with the squared loss. So the output "
+    "layer here is one unit with no sigmoid and no softmax: the prediction is the score "
+    "$f(x) = W_L\\mathbf h_{L-1} + b_L$ itself, a number, and training minimises the squared "
+    "loss by the same minibatch SGD and backpropagation. Only the start of backpropagation "
+    "changes: the gradient of the loss at the output is $2(f(x_i) - y_i)/|B|$ instead of "
+    "$(p_i - Y_i)/|B|$."
+)
+
+REGRESSION_LOSS = (
+    r"\ell(x, y) = \bigl(f(x) - y\bigr)^2 \qquad "
+    r"L = \frac{1}{|B|} \sum_{i \in B} \bigl(f(x_i) - y_i\bigr)^2"
+)
+
+
+def curve_caption(units: int) -> str:
+    """What the regression picture shows, for a last hidden layer of ``units`` units (0: none)."""
+    if units == 0:
+        parts = "No hidden layer: f is one straight line."
+    else:
+        parts = (
+            f"Thin grey lines: what each of the {plural(units, 'unit')} of the last hidden "
+            "layer adds to the output, $h_j(x)\\,w_j$; f is their sum plus the output bias $b$."
+        )
+    return (
+        "Thick line: the network's prediction $f(x)$. "
+        + parts
+        + " Filled points train, ringed points test."
+    )
+
+
+# ----------------------------------------------------------------------------- clicked points
+
+EMPTY_CANVAS = "An empty plane: click in the picture to add points of the class chosen above it."
+
+BRUSH_HELP = (
+    "Click in the picture to add a point of this class, or to erase the nearest point. The "
+    "network keeps its weights and goes on training on the edited points; the link and the "
+    "weights file keep them."
+)
+
+
+def edits_summary(added: int, erased: int) -> str:
+    """What the clicks did ("3 points added, 1 erased."); empty when nothing was edited."""
+    parts = []
+    if added:
+        parts.append(f"{plural(added, 'point')} added")
+    if erased:
+        parts.append(f"{erased} erased" if added else f"{plural(erased, 'point')} erased")
+    return ", ".join(parts) + "." if parts else ""
+
+
+def no_points(empty_canvas: bool) -> str:
+    """Why training waits: nothing to train on."""
+    if empty_canvas:
+        return "Nothing to train on yet: click in the picture to add points."
+    return "Every training point was erased: click in the picture to add some."
