@@ -217,11 +217,26 @@ player = Player(
 charts = SessionCharts("mlp_charts")
 # The boundary picture and the charts share a row that wraps: each needs 300 px (flex items are
 # the layout wrappers around the keyed containers; no theme option sets a minimum width). The
-# dimensions table scrolls sideways on a phone instead of running off the screen.
+# dimensions table's six columns cannot fit a phone: there every layer becomes a card, one line
+# per column, labelled with the column's head (thead is hidden; the heads are fixed, so CSS can
+# name them).
 LAYOUT_CSS = """<style>
 [data-testid="stLayoutWrapper"]:has(> .st-key-mlp_board) { flex: 1.15 1 300px; min-width: 300px; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-mlp_charts) { flex: 1 1 300px; min-width: 300px; }
-.st-key-mlp_dims [data-testid="stMarkdownContainer"]:has(> table) { overflow-x: auto; }
+@media (max-width: 640px) {
+  .st-key-mlp_dims table, .st-key-mlp_dims tbody, .st-key-mlp_dims tr,
+  .st-key-mlp_dims td { display: block; width: 100%; }
+  .st-key-mlp_dims thead { display: none; }
+  .st-key-mlp_dims tr { margin-bottom: 0.75rem; border-bottom: 1px solid rgba(49, 51, 63, 0.2); }
+  .st-key-mlp_dims td { border: none; padding: 0.15rem 0.25rem; }
+  .st-key-mlp_dims td:empty { display: none; }
+  .st-key-mlp_dims td:first-child { font-weight: 600; }
+  .st-key-mlp_dims td:nth-child(2)::before { content: "computes: "; color: #4a5263; }
+  .st-key-mlp_dims td:nth-child(3)::before { content: "W (lecture): "; color: #4a5263; }
+  .st-key-mlp_dims td:nth-child(4)::before { content: "W in MLP.params: "; color: #4a5263; }
+  .st-key-mlp_dims td:nth-child(5)::before { content: "b: "; color: #4a5263; }
+  .st-key-mlp_dims td:nth-child(6)::before { content: "parameters: "; color: #4a5263; }
+}
 </style>"""
 
 

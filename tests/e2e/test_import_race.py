@@ -10,6 +10,7 @@ The learners are headless clients speaking Streamlit's websocket protocol
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from benchmarks.streamlit_client import Learner
 from tests.e2e.serving import fresh_streamlit
@@ -28,9 +29,16 @@ async def _arrive_together(url: str) -> list:
         await asyncio.gather(*(lr.close() for lr in learners), return_exceptions=True)
 
 
+def _run_in_own_thread(coroutine_function, *args):
+    """asyncio.run, in a thread of its own: on a pytest worker that has already served a Playwright
+    page, the sync API's event loop is running in this thread and asyncio.run would refuse."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function(*args))).result()
+
+
 def test_ten_learners_arriving_at_once_on_a_fresh_server_see_no_exception(tmp_path):
     with fresh_streamlit(tmp_path) as url:
-        runs = asyncio.run(_arrive_together(url))
+        runs = _run_in_own_thread(_arrive_together, url)
         log = next(tmp_path.glob("streamlit-*.log")).read_text()
     failed = [(run.page, run.status, run.exceptions) for run in runs if run.status != "ok"]
     assert failed == [], f"{len(failed)} of {LEARNERS} learners: {failed}\n{log[-3000:]}"
