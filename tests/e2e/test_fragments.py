@@ -4,6 +4,7 @@ charts of other sections are never even marked stale while a control of one sect
 from __future__ import annotations
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.helpers import assert_no_exception, open_page, wait_idle
 
@@ -30,8 +31,17 @@ def stale_during(page: Page, action) -> set[str]:
 
 
 def choose(page: Page, key: str, option: int) -> None:
-    page.locator(f'.st-key-{key} [role="combobox"]').click()
-    page.locator('[role="option"]').nth(option).click()
+    """Pick an option of a selectbox. On a busy machine the list can close again before the click
+    (a rerun that was still settling re-renders the box): open it again, up to three times."""
+    box = page.locator(f'.st-key-{key} [role="combobox"]')
+    for attempt in range(3):
+        box.click()
+        try:
+            page.locator('[role="option"]').nth(option).click(timeout=10_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
 
 
 def test_gradient_descent_slider_reruns_its_section_only(page: Page) -> None:

@@ -57,7 +57,9 @@ def test_training_raises_accuracy_and_shows_what_was_learned(page):
 
 
 def test_stop_pauses_and_continue_resumes(page):
-    open_page(page, "lenet?epochs=60&batch=8")
+    # Plain SGD at a small step: on a busy machine Stop may arrive many epochs late, and the
+    # default momentum at batch 8 can collapse by then (the page then says so instead of "Paused").
+    open_page(page, "lenet?epochs=60&batch=8&lr=0.01&momentum=0.0")
     page.get_by_role("button", name="Train", exact=True).click()
     expect(page.locator(MAIN).get_by_text(re.compile(r"Training: epoch"))).to_be_visible(
         timeout=30_000
@@ -73,7 +75,9 @@ def test_stop_pauses_and_continue_resumes(page):
 
 
 def test_leaving_the_page_stops_training(page):
-    open_page(page, "lenet?epochs=60&batch=8")
+    # Plain SGD at a small step: on a busy machine Stop may arrive many epochs late, and the
+    # default momentum at batch 8 can collapse by then (the page then says so instead of "Paused").
+    open_page(page, "lenet?epochs=60&batch=8&lr=0.01&momentum=0.0")
     page.get_by_role("button", name="Train", exact=True).click()
     main = page.locator(MAIN)
     expect(main.get_by_text(re.compile(r"Training: epoch"))).to_be_visible(timeout=30_000)
