@@ -601,8 +601,13 @@ def learn_into(slot: LearnedSlot, images: list[np.ndarray], key: tuple) -> None:
         bar.empty()
 
 
-def learn_controls(picture_id: str) -> tuple[tuple, bool]:
-    """Source, bank size, seed and the button; returns (the bank's key, the button pressed)."""
+def ask_for(key: tuple) -> None:
+    """The Learn button's callback: before the rerun, so the button is drawn as done."""
+    st.session_state.setdefault(LEARN_ASKED, set()).add(key)
+
+
+def learn_controls(picture_id: str) -> tuple:
+    """Source, bank size, seed and the button; returns the bank's key."""
     with st.container(border=True):
         source = S.segmented_control("learn_source", "Learn from", format_func=SOURCES.get)
         c = st.columns([1.2, 1.2, 0.8, 1.3], gap="medium", vertical_alignment="bottom")
@@ -629,14 +634,14 @@ def learn_controls(picture_id: str) -> tuple[tuple, bool]:
         key = (source_id, n, k, seed)
         learned = key == LEARN_DEFAULT or key in st.session_state.get(LEARN_ASKED, set())
         with c[3]:
-            pressed = st.button(
+            st.button(
                 "Learned" if learned else "Learn filters", key=S.key("learn"), type="primary",
-                width="stretch", disabled=learned,
+                width="stretch", disabled=learned, on_click=ask_for, args=(key,),
                 icon=":material/check:" if learned else ":material/auto_awesome:",
                 help="Learned: change a setting to learn another bank." if learned
                 else "Learn a bank with these settings (a second or two).",
             )  # fmt: skip
-    return key, pressed
+    return key
 
 
 def picture_name(picture_id: str) -> str:
@@ -745,10 +750,8 @@ def learned_result(key: tuple, r: LearnedFilters, source: str) -> None:
 @st.fragment
 def learned_section(picture_id: str, image: np.ndarray) -> None:
     st.markdown(learned_text.INTRO)
-    key, pressed = learn_controls(picture_id)
+    key = learn_controls(picture_id)
     asked = st.session_state.setdefault(LEARN_ASKED, set())
-    if pressed:
-        asked.add(key)
     source = learned_text.source_label(S["learn_source"], picture_name(picture_id))
     slot = slot_for(key)
     if key == LEARN_DEFAULT or key in asked:
