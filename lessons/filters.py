@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from engine.conv import output_size
+from engine.filter_learning import LearnedFilters, learn_filters, load_sample_photos
 from engine.filters import (
     PRESETS,
     apply_filters,
@@ -22,6 +27,7 @@ from engine.filters import (
 from engine.images import ImageError, encode_image, fit_within, load_image
 from ui import quizzes
 from ui.charts import chart, show
+from ui.figures.filter_learning import convergence_figure, montage_figure
 from ui.figures.filters import (
     MapPanel,
     bank_figure,
@@ -38,6 +44,7 @@ from ui.figures.filters import (
 from ui.formatting import num
 from ui.frame import lesson_header, quiz, say
 from ui.state import Settings, choice, custom, flag, integer, number, tab
+from ui.text import filter_learning as learned_text
 from ui.text.filters import (
     COLOUR_NOTE,
     CONV_LATEX,
@@ -65,7 +72,10 @@ SAMPLES = {
 WORK_SIDE = 512  # pictures are filtered at most this large: plenty to see, fast to compute
 DISPLAY_SIDE = 360  # each map is sent to the browser as a JPEG at most this large
 CACHE_SECONDS = 900  # cached pictures and maps (an upload's among them) are dropped after this
-TABS = ("Eight classic filters", "One filter, step by step", "Gabor filters (AlexNet's conv1)")
+TABS = (
+    "Eight classic filters", "One filter, step by step", "Gabor filters (AlexNet's conv1)",
+    "Learned from photos",
+)  # fmt: skip
 MODES = {
     "sum": "One 3-channel filter: R, G and B responses added (one map)",
     "per_channel": "Each channel on its own (three maps)",
@@ -92,6 +102,11 @@ S = Settings(
     number("gabor_sigma", 2.5, 1.0, 5.0, step=0.5),
     choice("gabor_shape", "bars", tuple(SHAPES)),
     flag("gabor_relu", False),
+    choice("learn_source", "photos", ("photos", "picture")),
+    choice("learn_n", 32, (16, 32, 64)),
+    choice("learn_k", 12, (8, 12, 16)),
+    integer("learn_seed", 0, 0, 999),
+    choice("learn_show", "features", ("features", "filters")),
 )
 UPLOAD_ROUND = S.key("upload_round")  # a new uploader (and no file) after each "use a sample"
 
@@ -505,6 +520,252 @@ def gabor_section(picture_id: str, image: np.ndarray) -> None:
     S.sync_url()
 
 
+# -- filters learned from photos -------------------------------------------------------------------
+
+LEARN_DEFAULT = (
+    "photos",
+    32,
+    12,
+    0,
+)  # (source, filters, patch side, seed): learned without a click
+LEARN_ASKED = S.key("learn_asked")  # the banks this learner asked for (pressed Learn filters)
+LENET_TRAINER = "lenet_trainer"  # where lessons/lenet.py keeps this session's network
+SOURCES = {"photos": "The four sample photos", "picture": "The picture above"}
+MONTAGE_WIDTH = {"learned": 420, "side": 280, "small": 300}  # px each montage is laid out for
+
+
+@dataclass
+class LearnedSlot:
+    """One bank's place in the server's memory, shared by every learner: empty until someone
+    learns it, then written once (under ``lock``) and only read. Two learners asking for the
+    same bank at once: the second waits for the first's result instead of learning it again."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    result: LearnedFilters | None = None
+    error: str | None = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def sample_slot(source: str, n: int, k: int, seed: int) -> LearnedSlot:
+    """Banks of the sample photos: kept (a class shares them; the default is learned once)."""
+    return LearnedSlot()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_SECONDS)
+def upload_slot(source: str, n: int, k: int, seed: int) -> LearnedSlot:
+    """Banks of an upload: dropped after CACHE_SECONDS, as the page promises."""
+    return LearnedSlot()
+
+
+def slot_for(key: tuple) -> LearnedSlot:
+    return (upload_slot if key[0].startswith("upload:") else sample_slot)(*key)
+
+
+@st.cache_resource(show_spinner=False)
+def sample_photos() -> list[np.ndarray]:
+    photos = load_sample_photos()
+    for photo in photos:
+        photo.flags.writeable = False
+    return photos
+
+
+def learn_into(slot: LearnedSlot, images: list[np.ndarray], key: tuple) -> None:
+    """Learn the bank with a progress bar, unless it is there already (or being learned)."""
+    if slot.result is not None or slot.error is not None:
+        return
+    if not slot.lock.acquire(blocking=False):
+        with st.spinner("Someone on this server is learning this very bank: one moment."):
+            slot.lock.acquire()
+    bar = st.progress(0.0, text="Cutting patches and whitening them…")
+    first: list[float] = []
+
+    def progress(iteration: int, max_iter: int, change: float) -> None:
+        # How far the change has fallen from the first iteration's to the tolerance, on a log
+        # scale: FastICA stops long before max_iter, so iteration / max_iter would crawl.
+        if not first:
+            first.append(change)
+        done = math.log(first[0] / max(change, 1e-12)) / math.log(first[0] / 1e-4)
+        bar.progress(min(max(done, iteration / max_iter), 1.0),
+                     text=learned_text.progress_text(iteration, max_iter, change))  # fmt: skip
+
+    try:
+        if slot.result is None and slot.error is None:
+            _, n, k, seed = key
+            try:
+                slot.result = learn_filters(images, n_filters=n, patch_size=k, seed=seed,
+                                            progress=progress)  # fmt: skip
+            except ValueError as err:
+                slot.error = str(err)
+    finally:
+        slot.lock.release()
+        bar.empty()
+
+
+def ask_for(key: tuple) -> None:
+    """The Learn button's callback: before the rerun, so the button is drawn as done."""
+    st.session_state.setdefault(LEARN_ASKED, set()).add(key)
+
+
+def learn_controls(picture_id: str) -> tuple:
+    """Source, bank size, seed and the button; returns the bank's key."""
+    with st.container(border=True):
+        source = S.segmented_control("learn_source", "Learn from", format_func=SOURCES.get)
+        c = st.columns([1.2, 1.2, 0.8, 1.3], gap="medium", vertical_alignment="bottom")
+        with c[1]:
+            k = S.segmented_control(
+                "learn_k", "Patch side k (px)",
+                help="The side of the square patches, and of the filters learned from them.",
+            )  # fmt: skip
+        with c[0]:
+            # A k × k patch without its mean has k² − 1 directions: 64 filters need k ≥ 12.
+            allowed = tuple(v for v in S.items["learn_n"].options if v < k * k)
+            n = S.segmented_control(
+                "learn_n", "Filters", options=allowed,
+                help="How many filters: the strongest principal components kept, then turned "
+                "by ICA. An 8 × 8 patch has only 63 directions once its mean is removed, so 64 "
+                "filters need 12 × 12 patches or more.",
+            )  # fmt: skip
+        with c[2]:
+            seed = S.number_input(
+                "learn_seed", "Seed", help="Which random patches and which starting point for "
+                "FastICA: another seed, another (similar) bank.",
+            )  # fmt: skip
+        source_id = "photos" if source == "photos" else picture_id
+        key = (source_id, n, k, seed)
+        learned = key == LEARN_DEFAULT or key in st.session_state.get(LEARN_ASKED, set())
+        with c[3]:
+            st.button(
+                "Learned" if learned else "Learn filters", key=S.key("learn"), type="primary",
+                width="stretch", disabled=learned, on_click=ask_for, args=(key,),
+                icon=":material/check:" if learned else ":material/auto_awesome:",
+                help="Learned: change a setting to learn another bank." if learned
+                else "Learn a bank with these settings (a second or two).",
+            )  # fmt: skip
+    return key
+
+
+def picture_name(picture_id: str) -> str:
+    kind, _, name = picture_id.partition(":")
+    return f"the sample “{SAMPLES[name][0]}”" if kind == "sample" else "your picture"
+
+
+@chart(max_entries=32, ttl=CACHE_SECONDS)
+def learned_chart(key: tuple, kind: str, *, _result: LearnedFilters):
+    bank = getattr(_result, kind)[_result.by_orientation()]
+    return montage_figure(bank, cols=8, width=MONTAGE_WIDTH["learned"], label=kind[:-1])
+
+
+@chart(max_entries=32)
+def gabor_tiles_chart(n: int, wavelength: float, sigma: float, shape: str):
+    bank = gabor_bank(n, wavelength=wavelength, sigma=sigma, phase=SHAPES[shape])
+    return montage_figure(bank.kernels, cols=4, width=MONTAGE_WIDTH["side"], label="filter")
+
+
+@chart(max_entries=16)
+def lenet_chart(run: str, iteration: int, *, _weights: np.ndarray):
+    return montage_figure(_weights, cols=3, width=MONTAGE_WIDTH["side"], label="filter")
+
+
+@chart(max_entries=32, ttl=CACHE_SECONDS)
+def patches_chart(key: tuple, *, _result: LearnedFilters):
+    return montage_figure(_result.examples, cols=8, signed=False, width=MONTAGE_WIDTH["small"],
+                          label="patch")  # fmt: skip
+
+
+@chart(max_entries=32, ttl=CACHE_SECONDS)
+def pca_chart(key: tuple, *, _result: LearnedFilters):
+    return montage_figure(_result.principal_components[:16], cols=8,
+                          width=MONTAGE_WIDTH["small"], label="component")  # fmt: skip
+
+
+@chart(max_entries=32, ttl=CACHE_SECONDS)
+def convergence_chart(key: tuple, *, _result: LearnedFilters):
+    return convergence_figure(_result.changes, 1e-4, height=200)
+
+
+def lenet_panel() -> None:
+    """The LeNet's first-layer filters if this learner trained one on /lenet (never trained
+    here: that is the LeNet page's job)."""
+    t = st.session_state.get(LENET_TRAINER)
+    if t is None or t.iteration == 0:
+        st.markdown(learned_text.NO_LENET)
+        try:
+            st.page_link("lessons/lenet.py", label="Train a LeNet", icon=":material/arrow_forward:")
+        except StreamlitPageNotFoundError:  # this page run on its own (tests): no navigation
+            st.markdown("[Train a LeNet](lenet)")
+        return
+    weights = t.model.params["conv1.W"][:, 0]
+    spec = lenet_chart(st.session_state.get("lenet_run", ""), t.iteration, _weights=weights)
+    show(spec, key=S.key("learn_lenet"), alt="The LeNet's six 5 by 5 first-layer filters, tiled.")
+    accuracy = t.history.test_accuracy[-1] if t.history.test_accuracy else None
+    st.caption(learned_text.lenet_caption(t.epoch, accuracy))
+
+
+def learned_result(key: tuple, r: LearnedFilters, source: str) -> None:
+    _, n, k, seed = key
+    st.markdown(learned_text.learned_summary(
+        n=n, k=k, source=source, n_patches=r.n_patches, iterations=r.iterations,
+        converged=r.converged, seed=seed,
+    ))  # fmt: skip
+    kind = S.segmented_control("learn_show", "Show", format_func=learned_text.SHOW.get,
+                               help=learned_text.SHOW_HELP)  # fmt: skip
+    peaks, spread = (
+        (r.feature_peaks, r.feature_spread) if kind == "features" else (r.peaks, r.spread)
+    )
+    oriented = int((peaks.selectivity >= learned_text.ORIENTED).sum())
+    left, middle, right = st.columns([2, 1, 1], gap="large")
+    with left:
+        show(learned_chart(key, kind, _result=r), key=S.key("learn_montage"),
+             alt=learned_text.montage_alt(n, k, kind, oriented))  # fmt: skip
+        st.caption(learned_text.learned_caption(n, k, kind))
+    with middle:
+        g = (S["gabor_n"], S["gabor_lambda"], S["gabor_sigma"], S["gabor_shape"])
+        alt = f"The hand-made bank of {g[0]} Gabor filters as tiles, one per orientation."
+        show(gabor_tiles_chart(*g), key=S.key("learn_gabor"), alt=alt)
+        st.caption(learned_text.gabor_caption(g[0], 2 * int(np.ceil(2 * g[2])) + 1))
+    with right:
+        lenet_panel()
+    st.markdown(learned_text.shape_numbers(peaks.selectivity, spread, peaks.degrees, k=k,
+                                           kind=kind))  # fmt: skip
+    st.markdown("#### How it gets there: patches → whitening → ICA")
+    what, what_not = st.columns(2, gap="large")
+    what.markdown(learned_text.METHOD)
+    what_not.markdown(learned_text.NOT)
+    a, b, c = st.columns(3, gap="large")
+    with a:
+        show(patches_chart(key, _result=r), key=S.key("learn_patches"),
+             alt="16 raw image patches in grey, mean removed.")  # fmt: skip
+        st.caption(learned_text.PATCHES_NOTE)
+    with b:
+        show(pca_chart(key, _result=r), key=S.key("learn_pca"),
+             alt="The 16 strongest principal components of the patches: smooth waves.")  # fmt: skip
+        st.caption(learned_text.PCA_NOTE)
+    with c:
+        show(convergence_chart(key, _result=r), key=S.key("learn_curve"),
+             alt=learned_text.curve_alt(r.iterations, r.converged))  # fmt: skip
+        st.caption(learned_text.CURVE_NOTE)
+    st.markdown(learned_text.V1)
+
+
+@st.fragment
+def learned_section(picture_id: str, image: np.ndarray) -> None:
+    st.markdown(learned_text.INTRO)
+    key = learn_controls(picture_id)
+    asked = st.session_state.setdefault(LEARN_ASKED, set())
+    source = learned_text.source_label(S["learn_source"], picture_name(picture_id))
+    slot = slot_for(key)
+    if key == LEARN_DEFAULT or key in asked:
+        images = sample_photos() if key[0] == "photos" else [image]
+        learn_into(slot, images, key)
+    if slot.error is not None:
+        say([learned_text.learn_error(slot.error, what=source)])
+    elif slot.result is None or not (key == LEARN_DEFAULT or key in asked):
+        say([learned_text.pending_message(n=key[1], k=key[2], source=source)])
+    else:
+        learned_result(key, slot.result, source)
+    S.sync_url()
+
+
 # -- page ------------------------------------------------------------------------------------------
 
 S.init()
@@ -524,7 +785,8 @@ st.markdown(f"${OUTPUT_SHAPE_LATEX}$", text_alignment="center")
 S.notice()
 PICTURE = picture_section()
 tabs = S.tabs("view")
-for label, section in zip(TABS, (gallery_section, one_filter_section, gabor_section), strict=True):
+SECTIONS = (gallery_section, one_filter_section, gabor_section, learned_section)
+for label, section in zip(TABS, SECTIONS, strict=True):
     with tabs[label]:
         if tabs[label].open:
             section(*PICTURE)

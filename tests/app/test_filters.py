@@ -20,6 +20,7 @@ from tests.app.conftest import ROOT, specs
 PAGE = "lessons/filters.py"
 ONE = "One filter, step by step"
 GABOR = "Gabor filters (AlexNet's conv1)"
+LEARNED = "Learned from photos"
 
 
 def charts(at) -> dict[str, dict]:
@@ -406,6 +407,11 @@ SHARED = {
     "filters_gabor_sigma": ("1", 1.0),
     "filters_gabor_shape": ("edges", "edges"),
     "filters_gabor_relu": ("1", True),
+    "filters_learn_source": ("picture", "picture"),
+    "filters_learn_n": ("64", 64),
+    "filters_learn_k": ("16", 16),
+    "filters_learn_seed": ("7", 7),
+    "filters_learn_show": ("filters", "filters"),
 }
 
 
@@ -455,6 +461,8 @@ def test_junk_in_every_parameter_gives_the_defaults(junk):
     rerun(at)
     defaults = {"filters_sample": "cat", "filters_view": TABS_DEFAULT, "filters_kernel": ()}
     defaults |= {"filters_gabor_n": 8, "filters_gabor_sigma": 2.5, "filters_padding_3": 1}
+    defaults |= {"filters_learn_source": "photos", "filters_learn_n": 32, "filters_learn_k": 12}
+    defaults |= {"filters_learn_seed": 0, "filters_learn_show": "features"}
     assert {k: at.session_state[k] for k in defaults} == defaults
     assert len(gallery_pictures(at)) == 9
 
@@ -486,3 +494,174 @@ def test_a_control_rebuilds_only_the_charts_it_changes(run_page, chart_log):
     chart_log.clear()
     at.radio(key="filters_q_alexnet_choice").set_value(1).run()
     assert chart_log.built == [] and specs(at) == after
+
+
+# -- filters learned from photos (ICA) ---------------------------------------------------------
+
+
+def montage(at, key: str = "filters_learn_montage") -> tuple[np.ndarray, np.ndarray]:
+    """The one heatmap of a montage: its values and the tile number of each cell."""
+    (heat,) = chart(at, key)["data"]
+    assert heat["type"] == "heatmap"
+    return arr(heat["z"]), arr(heat["customdata"])
+
+
+def tiles_in(index: np.ndarray) -> int:
+    return len(set(np.unique(index).tolist()) - {-1})
+
+
+def open_learned(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update({"filters_view": "learned-from-photos", **(params or {})})
+    return rerun(at)
+
+
+def test_the_learned_tab_opens_from_a_link_with_the_default_bank():
+    """The default bank (32 filters of 12 × 12 from the four photos) is there without a click,
+    one heatmap for the whole montage, tiles sorted by orientation, each on its own contrast."""
+    at = open_learned()
+    assert at.session_state["filters_view"] == LEARNED
+    assert "filters_bank" not in charts(at)  # the Gabor tab's own charts are not computed
+    z, index = montage(at)
+    assert z.shape == (4 * 13 - 1, 8 * 13 - 1) and tiles_in(index) == 32
+    assert np.isnan(z[12, :]).all() and np.isnan(z[:, 12]).all()  # a 1-cell gap between tiles
+    tiles = [z[index == i] for i in range(1, 33)]
+    assert all(np.isclose(np.abs(t).max(), 1.0, atol=1e-3) for t in tiles)  # own contrast
+    assert any(
+        "**32 filters of 12 × 12** learned from 20,000 patches" in m.value for m in at.markdown
+    )
+    numbers = next(m.value for m in at.markdown if m.value.startswith("**Read off the 32"))
+    assert "are oriented" in numbers and "are localised" in numbers
+    assert {"filters_learn_gabor", "filters_learn_patches", "filters_learn_pca"} <= set(charts(at))
+    curve = chart(at, "filters_learn_curve")["data"][0]
+    assert 5 < len(arr(curve["y"])) < 200 and arr(curve["y"])[-1] < 1e-4  # converged
+    assert not at.info  # nothing pending, nothing junk
+    button = at.button(key="filters_learn")
+    assert button.disabled and button.label == "Learned"
+
+
+def test_learn_filters_with_other_settings():
+    at = open_learned()
+    at.button_group(key="filters_learn_k").set_value(8)
+    at.button_group(key="filters_learn_n").set_value(16)
+    rerun(at)
+    assert "filters_learn_montage" not in charts(at)  # not learned until asked
+    assert any("Press **Learn filters** to learn 16 filters of 8 × 8" in i.value for i in at.info)
+    at.button(key="filters_learn").click()
+    rerun(at)
+    z, index = montage(at)
+    assert z.shape == (2 * 9 - 1, 8 * 9 - 1) and tiles_in(index) == 16
+    assert not at.info and at.button(key="filters_learn").disabled
+    assert at.query_params["filters_learn_n"] == "16" and at.query_params["filters_learn_k"] == "8"
+    # 64 filters need more than 63 directions: not offered for 8 × 8 patches.
+    assert 64 not in at.button_group(key="filters_learn_n").options
+    at.button_group(key="filters_learn_k").set_value(16)
+    rerun(at)
+    at.button_group(key="filters_learn_n").set_value(64)
+    rerun(at)
+    at.button(key="filters_learn").click()
+    rerun(at)
+    assert tiles_in(montage(at)[1]) == 64
+    at.button_group(key="filters_learn_k").set_value(8)
+    rerun(at)  # 64 filters of 8 × 8 cannot be: the nearest count that can
+    assert at.session_state["filters_learn_n"] == 32
+
+
+def test_features_and_filters_are_two_views_of_one_bank(run_page, chart_log):
+    """Show: features or filters redraws the montage only; nothing is learned again."""
+    at = open_learned()
+    before = specs(at)
+    chart_log.clear()
+    at.button_group(key="filters_learn_show").set_value("filters")
+    rerun(at)
+    assert chart_log.built == ["learned_chart"]
+    after = specs(at)
+    assert {k for k in after if before[k] != after[k]} == {"filters_learn_montage"}
+    assert any(m.value.startswith("**Read off the 32 filters**") for m in at.markdown)
+    chart_log.clear()
+    at.radio(key="filters_q_alexnet_choice").set_value(1).run()
+    assert chart_log.built == [] and specs(at) == after
+
+
+def test_junk_in_the_learned_tabs_link_gives_the_defaults_and_a_notice():
+    junk = {"filters_learn_n": "1e999", "filters_learn_k": "twelve", "filters_learn_seed": "-5",
+            "filters_learn_source": "é", "filters_learn_show": "x" * 5000}  # fmt: skip
+    at = open_learned(junk)
+    assert {k: at.session_state[k] for k in junk} == {
+        "filters_learn_n": 32, "filters_learn_k": 12, "filters_learn_seed": 0,
+        "filters_learn_source": "photos", "filters_learn_show": "features",
+    }  # fmt: skip
+    (notice,) = at.info
+    assert "could not be read" in notice.value and "filters_learn_seed" in notice.value
+    assert tiles_in(montage(at)[1]) == 32
+
+
+def test_a_shared_link_restores_the_learned_settings():
+    at = open_learned({"filters_learn_n": "16", "filters_learn_k": "16", "filters_learn_seed": "3",
+                       "filters_learn_show": "filters"})  # fmt: skip
+    values = {k: at.session_state[f"filters_learn_{k}"] for k in ("n", "k", "seed", "show")}
+    assert values == {"n": 16, "k": 16, "seed": 3, "show": "filters"}
+    assert not [i for i in at.info if "could not be read" in i.value]
+    at.button(key="filters_learn").click()
+    rerun(at)
+    z, _ = montage(at)
+    assert z.shape == (2 * 17 - 1, 8 * 17 - 1)
+    assert any("(seed 3)" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("name", "picture", "message"),
+    [
+        ("grey.png", np.full((120, 160, 3), 90), "It is flat (one colour)"),
+        ("tiny.png", stripes(vertical=True)[:20, :20], "It is too small (20 × 20 pixels)"),
+    ],
+    ids=["flat", "tiny"],
+)
+def test_an_upload_with_nothing_to_learn_from_gets_a_warning(name, picture, message):
+    at = open_learned()
+    at = upload(at, name, png(picture))
+    at.button_group(key="filters_learn_source").set_value("picture")
+    rerun(at)
+    assert any("Press **Learn filters**" in i.value and "your picture" in i.value for i in at.info)
+    at.button(key="filters_learn").click()
+    rerun(at)
+    (warning,) = at.warning
+    assert "No filters could be learned from your picture." in warning.value
+    assert message in warning.value and "Image 1" not in warning.value
+    assert "filters_learn_montage" not in charts(at)
+    # The page goes on working: back to the photos, the default bank is there.
+    at.button_group(key="filters_learn_source").set_value("photos")
+    rerun(at)
+    assert not at.warning and tiles_in(montage(at)[1]) == 32
+
+
+def test_the_page_picture_can_be_learned_from():
+    at = open_learned({"filters_learn_source": "picture", "filters_sample": "brick",
+                       "filters_learn_n": "16", "filters_learn_k": "8"})  # fmt: skip
+    at.button(key="filters_learn").click()
+    rerun(at)
+    assert any("from 20,000 patches of the sample “Brick wall”" in m.value for m in at.markdown)
+    assert tiles_in(montage(at)[1]) == 16
+
+
+def test_the_lenets_filters_when_this_learner_trained_one():
+    from types import SimpleNamespace
+
+    from engine.cnn import LeNet
+
+    at = open_learned()
+    assert any("Train it for an epoch or two" in m.value for m in at.markdown)
+    assert "filters_learn_lenet" not in charts(at)
+    assert any("[Train a LeNet](lenet)" in m.value for m in at.markdown)  # page alone: a link
+    net = LeNet(seed=3)
+    history = SimpleNamespace(test_accuracy=[0.5, 0.93])
+    at.session_state["lenet_trainer"] = SimpleNamespace(
+        model=net, iteration=90, epoch=2, history=history
+    )
+    at.session_state["lenet_run"] = "run-1"
+    rerun(at)
+    z, index = montage(at, "filters_learn_lenet")
+    assert tiles_in(index) == 6 and z.shape == (2 * 6 - 1, 3 * 6 - 1)
+    w = net.params["conv1.W"][:, 0]
+    np.testing.assert_allclose(z[index == 1], (w[0] / np.abs(w[0]).max()).ravel(), atol=1e-3)
+    assert "your LeNet's six 5 × 5 conv1 filters after 2 epochs, 93 % right" in captions(at)

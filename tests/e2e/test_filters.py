@@ -165,3 +165,32 @@ def test_no_formula_is_cut_off_on_a_phone(page: Page) -> None:
         page.wait_for_timeout(500)
         assert page.evaluate(CLIPPED_FORMULAS) == [], view
         assert_no_exception(page)
+
+
+def test_filters_learned_from_photos(page: Page) -> None:
+    """The fourth tab: the default bank is there without a click; another bank is learned with
+    the button (a progress bar, then the montage)."""
+    open_filters(page)
+    page.get_by_role("tab", name="Learned from photos").click()
+    wait_idle(page)
+    montage = page.locator(".st-key-filters_learn_montage g.hm image")
+    expect(montage).to_have_count(1, timeout=60_000)  # one heatmap for the whole bank
+    expect(
+        page.get_by_text("learned from 20,000 patches of the four sample photos")
+    ).to_be_visible()
+    expect(page.locator(".st-key-filters_learn_gabor g.hm image")).to_have_count(1)
+    expect(
+        page.get_by_test_id("stPageLink-NavLink").filter(has_text="Train a LeNet")
+    ).to_be_visible()
+    assert "filters_view=learned-from-photos" in page.url
+    page.locator(".st-key-filters_learn_n button").filter(has_text="16").click()
+    wait_idle(page)
+    expect(page.get_by_text("Press Learn filters to learn 16 filters of 12 × 12")).to_be_visible()
+    expect(montage).to_have_count(0)
+    page.get_by_role("button", name="Learn filters").click()
+    wait_idle(page)
+    expect(montage).to_have_count(1, timeout=60_000)
+    expect(page.get_by_role("button", name="Learned")).to_be_disabled()
+    assert "filters_learn_n=16" in page.url
+    assert_no_exception(page)
+    screenshot(page, "filters_learned")

@@ -64,6 +64,8 @@ PAGES = [("", "home")] + [(lesson.url_path, lesson.url_path) for lesson in LESSO
 # Views that a lesson opens only from a link or a click, with the widest formulas: a weight
 # matrix's backward step (the block Jacobian and the outer product side by side).
 PAGES += [("backprop?backprop_view=matrix-form&backprop_mx_step=3", "backprop-matrix")]
+# Filters learned from photos: three montages side by side and the controls in a row.
+PAGES += [("filters?filters_view=learned-from-photos", "filters-learned")]
 
 
 def rendered(page: Page) -> None:
