@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run classroom test lint format test-engine test-app test-e2e bench clean lock upgrade lint-js
+.PHONY: run classroom test lint format test-engine test-app test-e2e bench screenshots clean lock upgrade lint-js
 
 # What gets installed: the locks, exact versions with the hash of every file, so a class installs
 # what the tests passed with. requirements*.txt hold the floors; `make lock` / `make upgrade`
@@ -106,6 +106,12 @@ test-e2e: $(VENV)/.dev
 
 bench: $(VENV)/.runtime
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The README's pictures (docs/lab.png, docs/gallery/*.png) taken anew in Chromium: after a change
+# to what a lesson looks like. Playwright comes with the test tools.
+screenshots: $(VENV)/.dev
+	./scripts/ensure-chromium.sh $(PY)
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis tests/e2e/screenshots

@@ -1,15 +1,17 @@
+import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 import streamlit as st
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from ui import charts
+from ui import charts as ui_charts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,14 +67,36 @@ def chart_log():
     does not rebuild the charts of another."""
     st.cache_resource.clear()  # what other tests built in this process would hide the builds
     log = ChartLog()
-    charts.build_listener, charts.listener = log.built.append, log.sent.append
+    ui_charts.build_listener, ui_charts.listener = log.built.append, log.sent.append
     yield log
-    charts.build_listener = charts.listener = None
+    ui_charts.build_listener = ui_charts.listener = None
 
 
 def specs(at: AppTest) -> dict[str, str]:
     """Every chart on the page by key (the spec as sent)."""
     return {c.proto.id.rsplit("-", 1)[-1]: c.proto.spec for c in at.get("plotly_chart")}
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every chart on the page by key, as the figure dict the browser gets."""
+    return {key: json.loads(spec) for key, spec in specs(at).items()}
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The chart whose key is ``key``, as a figure dict; fails naming the keys the page has."""
+    sent = specs(at)
+    assert key in sent, f"no chart {key!r} on the page; it has {sorted(sent)}"
+    return json.loads(sent[key])
+
+
+def array(value) -> np.ndarray:
+    """A trace array of a figure dict as floats: a list (None for a gap: NaN), or the typed
+    array plotly writes a NumPy array as ({"dtype", "bdata", "shape"})."""
+    if isinstance(value, dict) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(n) for n in str(value.get("shape", flat.size)).split(",")]
+        return flat.reshape(shape).astype(float)
+    return np.asarray(value, dtype=float)
 
 
 @pytest.fixture

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import JUNK, ROOT, open_with, specs
+from tests.app.conftest import JUNK, ROOT, charts, open_with, specs
 from ui.style import HIGHLIGHT
 
 PAGE = "lessons/architectures.py"
@@ -23,12 +21,8 @@ TOTALS = {
 }
 
 
-def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
 def chart_with_trace(at, name: str) -> dict:
-    return next(c for c in charts(at) if any(t.get("name") == name for t in c["data"]))
+    return next(c for c in charts(at).values() if any(t.get("name") == name for t in c["data"]))
 
 
 def trace(chart: dict, name: str) -> dict:
@@ -149,7 +143,7 @@ def test_compare_two_networks(run_page):
     ok(at)
     values = [m.value for m in at.metric][-6:]
     assert values == ["138.4 M", "16", "15.47 G", "6.6 M", "22", "1.50 G"]
-    bars = next(c for c in charts(at) if c["data"][0].get("orientation") == "h")
+    bars = next(c for c in charts(at).values() if c["data"][0].get("orientation") == "h")
     fc = trace(bars, "fully connected")
     assert fc["y"] == ["VGG-16 (2014)", "GoogLeNet (2014)"]
     assert fc["x"] == pytest.approx([123.642856, 1.025])

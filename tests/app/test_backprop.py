@@ -3,7 +3,6 @@ gradients, quiz, shared links, and which charts a control rebuilds."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -12,7 +11,7 @@ import pytest
 
 from engine.backprop import chain_gradients
 from engine.backprop_matrix import draw_params, matrix_backprop
-from tests.app.conftest import specs
+from tests.app.conftest import chart, specs
 from tests.app.links import JUNK, assert_junk_gives_defaults, assert_round_trip, fresh
 
 PAGE = "lessons/backprop.py"
@@ -52,13 +51,9 @@ DEFAULTS = {
 }
 
 
-def chart(at, key: str = "backprop_graph") -> dict:
-    return json.loads(specs(at)[key])
-
-
 def node_labels(at) -> dict[str, str]:
     """Box key -> the text drawn in it, from the graph figure's node trace."""
-    trace = next(t for t in chart(at)["data"] if t.get("name") == "nodes")
+    trace = next(t for t in chart(at, "backprop_graph")["data"] if t.get("name") == "nodes")
     return dict(zip(trace["customdata"], trace["text"], strict=True))
 
 

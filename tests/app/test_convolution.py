@@ -1,7 +1,6 @@
 """The convolution page in AppTest: sliders moved, the window stepped, shapes and sums checked,
 settings shared by link, charts rebuilt only where their inputs changed."""
 
-import base64
 import json
 import re
 
@@ -12,7 +11,7 @@ import streamlit.elements.lib.policies as policies
 from streamlit.testing.v1 import AppTest
 
 from engine.conv import conv2d
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, array, chart, specs
 from ui.grids import grid_frame, grid_values
 
 PAGE = "lessons/convolution.py"
@@ -31,20 +30,6 @@ def markdown_text(at) -> str:
 def inner_product(at) -> str:
     (line,) = [m.value for m in at.markdown if m.value.startswith("$y_{") and "times" in m.value]
     return line
-
-
-def chart(at, key):
-    (el,) = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id]
-    return json.loads(el.proto.spec)
-
-
-def array(value) -> np.ndarray:
-    """A trace array from the figure JSON (plotly writes numpy arrays as typed base64)."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = value.get("shape")
-        return flat.reshape([int(v) for v in shape.split(",")]) if shape else flat
-    return np.array(value)
 
 
 def grids(spec: dict) -> list[dict]:
@@ -169,7 +154,7 @@ def test_predict_first_hides_the_shape_until_checked(run_page):
     at.session_state["conv_predict"] = True  # AppTest cannot click a toggle
     at.run()
     assert "Output shape" not in markdown_text(at)
-    assert not [c for c in at.get("plotly_chart") if "conv_window_chart" in c.proto.id]
+    assert "conv_window_chart" not in specs(at)
     at.number_input(key="conv_guess_h").set_value(2)
     at.number_input(key="conv_guess_w").set_value(3)
     at.button(key="conv_check").click().run()

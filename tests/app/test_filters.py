@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import io
-import json
 import struct
 import zlib
 
@@ -15,23 +13,12 @@ from streamlit.testing.v1 import AppTest
 
 from engine.filters import apply_filters, preset_kernel
 from engine.images import load_image
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, array, chart, charts, specs
 
 PAGE = "lessons/filters.py"
 ONE = "One filter, step by step"
 GABOR = "Gabor filters (AlexNet's conv1)"
 LEARNED = "Learned from photos"
-
-
-def charts(at) -> dict[str, dict]:
-    return {c.proto.id.split("-")[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
-
-
-def chart(at, key: str) -> dict:
-    for c in at.get("plotly_chart"):
-        if key in c.proto.id:
-            return json.loads(c.proto.spec)
-    raise AssertionError(f"no chart {key}; have {list(charts(at))}")
 
 
 def pictures(spec: dict) -> list[dict]:
@@ -40,15 +27,6 @@ def pictures(spec: dict) -> list[dict]:
 
 def hovers(spec: dict) -> list[dict]:
     return [t for t in spec["data"] if t["type"] == "heatmap"]
-
-
-def arr(value) -> np.ndarray:
-    """A plotly array from the figure JSON: a list, or a typed array {dtype, bdata, shape}."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = [int(n) for n in str(value.get("shape", len(flat))).split(",")]
-        return flat.reshape(shape).astype(float)
-    return np.array(value, dtype=float)
 
 
 def captions(at) -> str:
@@ -98,14 +76,14 @@ def test_the_cat_and_its_eight_feature_maps(run_page):
     cat = load_image((at_root() / "assets/cat.jpg").read_bytes(), max_side=512)
     sobel = apply_filters(cat, preset_kernel("sobel_x"), padding=1, padding_mode="mirror")[0]
     grid = hovers(spec)[0]
-    z = arr(grid["z"])
-    rows, cols = arr(grid["y"]).astype(int), arr(grid["x"]).astype(int)
+    z = array(grid["z"])
+    rows, cols = array(grid["y"]).astype(int), array(grid["x"]).astype(int)
     np.testing.assert_allclose(z, sobel[np.ix_(rows, cols)], rtol=1e-5, atol=1e-5)
     assert z.min() < 0 < z.max()
     at.selectbox(key="filters_inspect_map").set_value("box_blur")
     rerun(at)
     assert chart(at, "filters_inspect_chart")["layout"]["annotations"][1]["text"] == "Box blur"
-    assert arr(hovers(chart(at, "filters_inspect_chart"))[0]["z"]).min() >= 0
+    assert array(hovers(chart(at, "filters_inspect_chart"))[0]["z"]).min() >= 0
 
 
 def at_root():
@@ -134,7 +112,7 @@ def test_upload_a_large_photo(run_page):
     assert len(gallery_pictures(at)) == 9
     at.session_state["filters_inspect"] = True
     rerun(at)
-    z = arr(hovers(chart(at, "filters_inspect_chart"))[0]["z"])
+    z = array(hovers(chart(at, "filters_inspect_chart"))[0]["z"])
     assert z.shape == (20, 39)  # 256 × 512 sampled every 13 pixels, from the 7th
 
 
@@ -181,14 +159,14 @@ def test_one_filter_with_stride_padding_relu_and_pool(run_page):
     assert "\\dfrac{300 - 3 + 2 + 2}{2}" in formula and "= {150 \\times 226}" in formula
     assert any("Output shape** 150 × 226" in m.value for m in at.markdown)
     maps = chart(at, "filters_maps")
-    z = arr(hovers(maps)[0]["z"])
+    z = array(hovers(maps)[0]["z"])
     assert z.min() < 0
 
     at.toggle(key="filters_relu").set_value(True)
     at.toggle(key="filters_pool").set_value(True)
     rerun(at)
     assert "Then 2 × 2 max pooling (stride 2): 75 × 113." in captions(at)
-    z = arr(hovers(chart(at, "filters_maps"))[0]["z"])
+    z = array(hovers(chart(at, "filters_maps"))[0]["z"])
     assert z.min() >= 0
     assert at.get("download_button")
 
@@ -197,12 +175,12 @@ def test_per_channel_gives_three_maps_that_add_up_to_the_sum(run_page):
     at = open_tab(run_page(PAGE), ONE)
     at.selectbox(key="filters_preset").set_value("laplacian")
     rerun(at)
-    summed = arr(hovers(chart(at, "filters_maps"))[0]["z"])
+    summed = array(hovers(chart(at, "filters_maps"))[0]["z"])
     at.radio(key="filters_mode").set_value("per_channel")
     rerun(at)
     maps = chart(at, "filters_maps")
     assert len(pictures(maps)) == 5  # input, R, G, B, the three as one colour picture
-    per_channel = [arr(h["z"]) for h in hovers(maps)]
+    per_channel = [array(h["z"]) for h in hovers(maps)]
     assert len(per_channel) == 3
     np.testing.assert_allclose(sum(per_channel), summed, atol=1e-4)
 
@@ -226,12 +204,12 @@ def test_custom_kernel_with_a_bad_cell(run_page):
     at.text_input(key="filters_cell_3_2_2").set_value("-0,5")
     rerun(at)
     assert not at.error
-    kernel = arr(chart(at, "filters_kernel")["data"][0]["z"])
+    kernel = array(chart(at, "filters_kernel")["data"][0]["z"])
     np.testing.assert_allclose(kernel, [[-1, -2, -1], [0, 1 / 9, 0], [1, 2, -0.5]])
 
     at.radio(key="filters_custom_size").set_value(5)
     rerun(at)
-    assert arr(chart(at, "filters_kernel")["data"][0]["z"]).shape == (5, 5)
+    assert array(chart(at, "filters_kernel")["data"][0]["z"]).shape == (5, 5)
     at.button(key="filters_reset_grid").click()
     rerun(at)
     assert at.text_input(key="filters_cell_5_2_2").value == "1"
@@ -241,15 +219,15 @@ def test_gabor_bank_and_strongest_orientation(run_page):
     at = open_tab(run_page(PAGE), GABOR)
     bank = chart(at, "filters_bank")
     assert len(bank["data"]) == 8
-    assert arr(bank["data"][0]["z"]).shape == (11, 11)  # AlexNet's 11 × 11 for σ = 2.5
+    assert array(bank["data"][0]["z"]).shape == (11, 11)  # AlexNet's 11 × 11 for σ = 2.5
     assert len(gallery_pictures(at)) == 8
     winner = hovers(chart(at, "filters_winner"))[0]
-    assert set(np.unique(arr(winner["z"]))) <= {0, 22.5, 45, 67.5, 90, 112.5, 135, 157.5}
+    assert set(np.unique(array(winner["z"]))) <= {0, 22.5, 45, 67.5, 90, 112.5, 135, 157.5}
     at.slider(key="filters_gabor_n").set_value(4)
     at.slider(key="filters_gabor_sigma").set_value(1.5)
     rerun(at)
     bank = chart(at, "filters_bank")
-    assert len(bank["data"]) == 4 and arr(bank["data"][0]["z"]).shape == (7, 7)
+    assert len(bank["data"]) == 4 and array(bank["data"][0]["z"]).shape == (7, 7)
     assert len(gallery_pictures(at)) == 4
 
 
@@ -439,7 +417,7 @@ def test_every_setting_reaches_the_url_and_a_link_restores_it():
     assert not fresh.info  # nothing in the link was junk
     # The shared custom kernel is in its cells and on the chart.
     assert fresh.text_input(key="filters_cell_5_2_2").value == "−4"
-    np.testing.assert_array_equal(arr(chart(fresh, "filters_kernel")["data"][0]["z"]), LAPLACE_5)
+    np.testing.assert_array_equal(array(chart(fresh, "filters_kernel")["data"][0]["z"]), LAPLACE_5)
     assert "Filtering the sample “Astronaut”" in captions(fresh)
     plain = rerun(AppTest.from_file(str(ROOT / PAGE), default_timeout=60))
     assert not [k for k in plain.query_params if k.startswith("filters_")]

@@ -1,7 +1,6 @@
 """The LeNet page in AppTest: train in chunks with the player, stop, switch pages, settings in the
 link, what went wrong and its fix, one test digit, a drawn digit, my digits, save and load."""
 
-import base64
 import json
 
 import numpy as np
@@ -9,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.cnn import Trainer
-from tests.app.conftest import JUNK, ROOT, open_with, specs
+from tests.app.conftest import JUNK, ROOT, array, chart, open_with, specs
 from tests.engine.pen_digits import TEMPLATES, place
 
 PAGE = "lessons/lenet.py"
@@ -20,19 +19,6 @@ TABS = {
     "confusion": "Confusion matrix",
     "filters": "Learned filters",
 }
-
-
-def chart(at, key: str) -> dict:
-    (el,) = [c for c in at.get("plotly_chart") if c.proto.id and c.proto.id.endswith(key)]
-    return json.loads(el.proto.spec)
-
-
-def array(v) -> np.ndarray:
-    """A plotly trace array: a plain list (None for gaps), or numpy's typed-array encoding."""
-    if isinstance(v, dict):
-        flat = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
-        return flat.reshape([int(n) for n in str(v.get("shape", len(flat))).split(",")])
-    return np.asarray(v, dtype=float)
 
 
 def metric(at, label: str) -> str:
@@ -113,7 +99,7 @@ def test_page_starts_untrained_with_the_layer_table(run_page):
     (layers,) = [d.value for d in rerun(at).dataframe]
     assert layers.set_index("layer").loc["conv1", "parameters"] == 156
     assert layers.set_index("layer").loc["pool2", "output (one image)"] == "16 × 2 × 2"
-    assert not [c for c in at.get("plotly_chart") if "lenet_curves" in c.proto.id]
+    assert "lenet_curves" not in specs(at)
     assert any("Press **Train**" in c.value for c in at.caption)
     play = at.button(key=P + "play")
     assert play.label == "Train" and not play.disabled

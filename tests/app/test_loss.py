@@ -3,12 +3,11 @@ shared links, and which charts a control rebuilds."""
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 
-from tests.app.conftest import specs
+from tests.app.conftest import chart, specs
 from tests.app.links import assert_junk_gives_defaults, assert_round_trip, fresh
 
 PAGE = "lessons/loss.py"
@@ -47,12 +46,9 @@ def metrics(at) -> list[str]:
     return [m.value for m in at.metric]
 
 
-def softmax_spec(at) -> dict:
-    return json.loads(specs(at)["loss_softmax"])
-
-
 def softmax_bar_labels(at) -> list[str]:
-    return next(t for t in softmax_spec(at)["data"] if t.get("name") == "probabilities")["text"]
+    bars = chart(at, "loss_softmax")["data"]
+    return next(t for t in bars if t.get("name") == "probabilities")["text"]
 
 
 def test_default_explorer_shows_the_loss_with_its_numbers(run_page):
@@ -66,7 +62,7 @@ def test_default_explorer_shows_the_loss_with_its_numbers(run_page):
     assert list(rows["Yⱼ"]) == [1, 0, 0]
     # Every bar carries its value; the true class is named on its tick, not in a floating note.
     assert softmax_bar_labels(at) == ["0.659", "0.242", "0.099"]
-    layout = softmax_spec(at)["layout"]
+    layout = chart(at, "loss_softmax")["layout"]
     assert layout["xaxis2"]["ticktext"][0] == "<b>class 1 = y</b>"
     assert not layout.get("annotations", [])[2:]  # only the two subplot titles
     assert at.query_params == {}  # a default page has a bare URL

@@ -7,14 +7,9 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from engine.mlp import MLP
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, chart, specs
 
 PAGE = "lessons/mlp.py"
-
-
-def chart(at, key):
-    (el,) = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id]
-    return json.loads(el.proto.spec)
 
 
 def trainer(at):
@@ -183,7 +178,7 @@ def test_playing_logistic_regression_has_no_unit_maps_to_refresh(run_page):
     for _ in range(6):  # a whole cycle, the unit maps' beat included
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-    assert not [c for c in at.get("plotly_chart") if "mlp_units" in c.proto.id]
+    assert "mlp_units" not in specs(at)
     at.button(key="mlp_play").click().run()
 
 

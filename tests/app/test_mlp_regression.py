@@ -10,7 +10,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from engine.mlp import MLP, line_points
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, chart, specs
 from tests.app.links import assert_round_trip
 
 PAGE = "lessons/mlp.py"
@@ -37,11 +37,6 @@ def floats(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype="<f4")
 
 
-def chart(at, key) -> dict:
-    (el,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key)]
-    return json.loads(el.proto.spec)
-
-
 def trainer(at):
     return at.session_state["mlp_trainer"]
 
@@ -56,7 +51,7 @@ def test_regression_from_the_link_fits_the_curve_with_f_itself():
     page = " ".join(m.value for m in at.markdown)
     assert "*for regression, we can simply use f as the final output of the network*" in page
     assert any("(f(x) - y" in latex.value for latex in at.latex)
-    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("mlp_units")]
+    assert "mlp_units" not in specs(at)
     network = chart(at, "mlp_network")
     assert any("linear" in a["text"] for a in network["layout"]["annotations"])
     curves = chart(at, "mlp_curves")

@@ -1,15 +1,13 @@
 """The perceptron page in AppTest: buttons pressed, state and chart data checked, settings in the
 URL, charts rebuilt only where a control changes them."""
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, chart, specs
 
 PAGE = "lessons/perceptron.py"
 NEURON = "One neuron"
@@ -18,11 +16,6 @@ JUNK = ("inf", "nan", "1e999", "99999999999999999999", "", "é", "x" * 5000)
 
 def body(at) -> str:
     return " ".join(el.value for el in at.markdown)
-
-
-def chart(at, key):
-    (el,) = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id] or [None]
-    return json.loads(el.proto.spec)
 
 
 def trace_names(at, key="perceptron_train_chart") -> list[str]:

@@ -10,7 +10,7 @@ import numpy as np
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT
+from tests.app.conftest import ROOT, chart
 
 PAGE = "lessons/perceptron.py"
 _seq = itertools.count(1)
@@ -36,8 +36,7 @@ def rerun(at_or_widget) -> AppTest:
 
 def plane_points(at) -> list[tuple[float, float]]:
     """The points the training plane draws (both classes' marker traces)."""
-    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("train_chart")]
-    spec = json.loads(chart.proto.spec)
+    spec = chart(at, "perceptron_train_chart")
     return sorted(
         (x, y)
         for t in spec["data"]

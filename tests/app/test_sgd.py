@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import engine.sgd
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, array, chart, specs
 
 PAGE = "lessons/sgd.py"
-
-
-def figure(at, key: str) -> dict:
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key) or key in c.key)
-    return json.loads(chart.proto.spec)
 
 
 def decode(value):
     """Plotly sends NumPy arrays as typed arrays ({"dtype", "bdata"}); turn them into lists."""
     if isinstance(value, dict) and "bdata" in value:
-        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = [int(k) for k in str(value.get("shape", arr.size)).split(",")]
-        return arr.reshape(shape).tolist()
+        return array(value).tolist()
     return value
 
 
 def traces(at, key: str = "sgd_surface") -> dict[str, dict]:
     return {
         t["name"]: {k: decode(v) for k, v in t.items()}
-        for t in figure(at, key)["data"]
+        for t in chart(at, key)["data"]
         if t.get("name")
     }
 
@@ -91,7 +81,7 @@ def test_large_learning_rate_diverges_with_an_explanation_and_finite_charts(run_
                     data = [v for v in values if v is not None]
                     assert np.all(np.isfinite(np.asarray(data, dtype=float))), key
     assert any("diverged" in name for name in traces(at))
-    notes = [a.get("text", "") for a in figure(at, "sgd_curve")["layout"]["annotations"]]
+    notes = [a.get("text", "") for a in chart(at, "sgd_curve")["layout"]["annotations"]]
     assert any("divergence" in text for text in notes)
 
 
@@ -183,7 +173,7 @@ def test_zoom_out_frames_a_diverging_run(run_page):
     rerun(at)
 
     def outside(at) -> int:
-        layout = figure(at, "sgd_surface")["layout"]
+        layout = chart(at, "sgd_surface")["layout"]
         (x0, x1), (y0, y1) = layout["xaxis"]["range"], layout["yaxis"]["range"]
         pts = [
             (x, y)
@@ -237,7 +227,7 @@ def test_showing_the_runs_after_one_epoch_counts_updates(run_page):
 def test_the_descent_plays_in_the_browser_from_w0_to_the_shown_epoch(run_page):
     """Plotly frames: the paths grow from the start to the state the static figure shows."""
     at = run_page(PAGE)
-    fig = figure(at, "sgd_surface")
+    fig = chart(at, "sgd_surface")
     frames = fig["frames"]
     assert len(frames) == 41
     by_name = {t["name"]: t for t in fig["data"] if t.get("name")}
@@ -259,7 +249,7 @@ def test_the_descent_plays_in_the_browser_from_w0_to_the_shown_epoch(run_page):
     assert picture["source"].startswith("data:image/png;base64,") and picture["layer"] == "below"
 
     at.slider(key="sgd_upto").set_value(1.0).run()  # animate only as far as the slider shows
-    fig = figure(at, "sgd_surface")
+    fig = chart(at, "sgd_surface")
     button = fig["layout"]["updatemenus"][0]["buttons"][0]
     assert "1 epoch" in button["label"] and "epochs" not in button["label"]
     last = next(t for t in fig["frames"][-1]["data"] if t.get("name") == "Minibatch SGD (b = 10)")

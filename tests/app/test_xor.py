@@ -1,7 +1,6 @@
 """The XOR page in AppTest: predict and run, design gates, edit the two-layer network; settings
 in the URL; charts rebuilt only where a control changes them."""
 
-import json
 import re
 
 import numpy as np
@@ -9,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, chart, specs
 
 PAGE = "lessons/xor.py"
 FAIL, GATES = "1 · Watch the perceptron fail", "2 · Design a gate"
@@ -17,11 +16,6 @@ COMPOSE = "3 · Build XOR from gates"
 JUNK = ("inf", "nan", "1e999", "99999999999999999999", "", "é", "x" * 5000)
 NET = [f"net_{u}_{n}" for u in ("h1", "h2", "y") for n in ("w1", "w2", "b")]
 XOR_NET = (1.0, 1.0, -0.5, -1.0, -1.0, 1.5, 1.0, 1.0, -1.5)
-
-
-def chart(at, key):
-    (el,) = [c for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id]
-    return json.loads(el.proto.spec)
 
 
 def trace_names(at, key):
