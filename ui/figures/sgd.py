@@ -21,11 +21,11 @@ METHOD_WIDTHS = {"gd": 3.0, "minibatch": 2.0, "sgd": 1.0}
 METHOD_OPACITY = {"gd": 1.0, "minibatch": 1.0, "sgd": 0.75}  # the noisiest path recedes a bit
 MAX_DRAWN = 1500  # points per trajectory sent to the browser; more adds nothing visible
 DRAW_ORDER = ("sgd", "minibatch", "gd")  # thinnest underneath
-# The descent animation: 40 frames of 80 ms (3.2 s), each path thinned to 150 points per frame
-# so that the frames stay a few hundred kilobytes.
-ANIMATION_FRAMES = 40
-FRAME_MS = 80
-FRAME_POINTS = 150
+# The descent animation: 24 frames of 120 ms (2.9 s), each path thinned to 100 points per frame:
+# the browser parses every frame on each redraw, so they are kept to about 100 kB.
+ANIMATION_FRAMES = 24
+FRAME_MS = 120
+FRAME_POINTS = 100
 # Light, monochrome background so the three coloured paths stand out.
 SURFACE_SCALE = [[0.0, "#FFFFFF"], [0.5, "#DCE4EF"], [1.0, "#8FA3C0"]]
 SURFACE_LEVELS = 14
@@ -75,33 +75,29 @@ def surface_figure(
 ) -> Spec:
     """Contours of L(w₁, w₂) (coloured on a log scale), the minimum, and every trajectory.
 
-    With ``animate_from`` (the whole runs), the figure also carries plotly frames and a button
-    that plays the descent in the browser: the three paths grow from w₀, epoch by epoch, to the
-    epoch ``runs`` were cut at, with no round trip to the server. plotly.js hides contour traces
-    while it plays frames (plotly.js issue 4491), so the same colouring is also laid under the
-    plot as ``picture`` (``surface_picture`` of the same grid; made here if not given).
+    The surface is ``picture`` (``surface_picture`` of the same grid; made here if not given)
+    under the plot. With ``animate_from`` (the whole runs), the figure also carries plotly frames
+    and a button that plays the descent in the browser: the three paths grow from w₀, epoch by
+    epoch, to the epoch ``runs`` were cut at, with no round trip to the server.
     """
     fig = Fig()
     logz = np.log10(Z)
-    z32 = logz.astype(np.float32)  # half the bytes to send; far finer than any colour step
     ticks = [v for v in LOSS_TICKS if Z.min() * 0.8 <= v <= Z.max() * 1.2]
+    # The surface is a picture laid under the plot (made once per view and cached), not a contour
+    # trace: plotly.js traces the contour lines in the browser on every redraw, which was most of
+    # the 300-400 ms this chart took to draw after each slider move (and it hides contour traces
+    # while playing frames anyway, plotly.js issue 4491). What the contour trace also gave, the
+    # loss under the pointer and the colour bar, comes from a transparent heatmap of the same
+    # grid: one image to paint, where invisible markers would be a thousand SVG nodes.
     fig.add_trace(
         trace(
-            "contour",
+            "heatmap",
             x=w1,
             y=w2,
-            z=z32,
+            z=logz.astype(np.float32),  # half the bytes to send; far finer than any colour step
             customdata=Z.astype(np.float32),
             colorscale=SURFACE_SCALE,
-            autocontour=False,  # the levels of surface_picture, so the two look the same
-            contours={
-                "coloring": "heatmap",
-                "showlines": True,
-                "start": float(logz.min()),
-                "end": float(logz.max()),
-                "size": (float(np.ptp(logz)) or 1.0) / SURFACE_LEVELS,
-            },
-            line={"color": "rgba(60, 80, 110, 0.35)", "width": 0.8},
+            opacity=0,
             colorbar={
                 "title": {"text": "loss L", "side": "right"},
                 "tickvals": np.log10(ticks).tolist(),
@@ -116,6 +112,12 @@ def surface_figure(
             showlegend=False,
         )
     )
+    fig.add_layout_image(
+        source=picture or surface_picture(logz),
+        xref="x", yref="y", x=float(w1[0]), y=float(w2[-1]),
+        sizex=float(w1[-1] - w1[0]), sizey=float(w2[-1] - w2[0]),
+        sizing="stretch", layer="below",
+    )  # fmt: skip
     for key in DRAW_ORDER:
         if key in runs:
             fig.add_traces(_run_traces(runs[key], MAX_DRAWN))
@@ -160,12 +162,6 @@ def surface_figure(
         scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top",
     )  # fmt: skip
     if animate_from is not None and runs:
-        fig.add_layout_image(
-            source=picture or surface_picture(logz),
-            xref="x", yref="y", x=float(w1[0]), y=float(w2[-1]),
-            sizex=float(w1[-1] - w1[0]), sizey=float(w2[-1] - w2[0]),
-            sizing="stretch", layer="below",
-        )  # fmt: skip
         return _add_descent_animation(fig.to_dict(), runs, animate_from)
     return fig.to_dict()
 
@@ -174,7 +170,7 @@ def surface_picture(logz: np.ndarray, upscale: int = 4) -> str:
     """The contour plot of log L as a PNG data URI: the same colours and about the same lines.
 
     Row 0 of ``logz`` is the bottom of the view. Lines are drawn where the upscaled surface
-    crosses one of SURFACE_LEVELS equally spaced levels, as the contour trace does.
+    crosses one of SURFACE_LEVELS equally spaced levels, like the lines of a contour plot.
     """
     h, w = logz.shape
     fine = np.asarray(
