@@ -481,7 +481,7 @@ def montage(at, key: str = "filters_learn_montage") -> tuple[np.ndarray, np.ndar
     """The one heatmap of a montage: its values and the tile number of each cell."""
     (heat,) = chart(at, key)["data"]
     assert heat["type"] == "heatmap"
-    return arr(heat["z"]), arr(heat["customdata"])
+    return array(heat["z"]), array(heat["customdata"])
 
 
 def tiles_in(index: np.ndarray) -> int:
@@ -512,7 +512,7 @@ def test_the_learned_tab_opens_from_a_link_with_the_default_bank():
     assert "are oriented" in numbers and "are localised" in numbers
     assert {"filters_learn_gabor", "filters_learn_patches", "filters_learn_pca"} <= set(charts(at))
     curve = chart(at, "filters_learn_curve")["data"][0]
-    assert 5 < len(arr(curve["y"])) < 200 and arr(curve["y"])[-1] < 1e-4  # converged
+    assert 5 < len(array(curve["y"])) < 200 and array(curve["y"])[-1] < 1e-4  # converged
     assert not at.info  # nothing pending, nothing junk
     button = at.button(key="filters_learn")
     assert button.disabled and button.label == "Learned"
