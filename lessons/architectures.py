@@ -287,24 +287,20 @@ def look_inside(key: str, shape: tuple[int, int, int], rows: list[dict]) -> None
             added = any(p["layer"] == "add" for p in inner)
             st.caption(branches_caption("added" if added else "concatenated"))
     with right:
-        st.dataframe(
+        # A static table, not st.dataframe: the data grid took a second or more to settle in
+        # the browser after each choice (a canvas it measures and redraws), this one a frame.
+        st.table(
             [
                 {
                     "branch": p["branch"] or "—",
                     "operation": p["layer"],
                     "output shape": shape_text(p["output_shape"]),
-                    "parameters": p["params"],
-                    "multiply-adds": p["mult_adds"],
+                    "parameters": f"{p['params']:,}",
+                    "multiply-adds": f"{p['mult_adds']:,}",
                 }
                 for p in inner
             ],
             hide_index=True,
-            key=S.key("inside_table"),
-            height=min(38 + 35 * len(inner), 740),
-            column_config={
-                "parameters": st.column_config.NumberColumn(format="localized"),
-                "multiply-adds": st.column_config.NumberColumn(format="localized"),
-            },
         )
     S.sync_url()
 

@@ -180,7 +180,8 @@ def test_quiz(run_page, key, answer, says):
 
 
 def inside_table(at):
-    return next(d.value for d in at.dataframe if "branch" in d.value.columns)
+    """The look-inside table (a static st.table, numbers written with thousands separators)."""
+    return next(t.value for t in at.table if "branch" in t.value.columns)
 
 
 def test_look_inside_a_block(run_page):
@@ -193,7 +194,7 @@ def test_look_inside_a_block(run_page):
     assert list(table.iloc[-1][["operation", "output shape"]]) == [
         "concatenate channels", "256×28×28"
     ]  # fmt: skip
-    assert table["parameters"].sum() == 155_872
+    assert sum(int(n.replace(",", "")) for n in table["parameters"]) == 155_872
 
     at.selectbox(key=P + "net").set_value("resnet18").run()
     assert at.selectbox(key=P + "inside").value == "layer1.0"
