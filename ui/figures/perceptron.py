@@ -253,24 +253,33 @@ def _points(
         )
     if few:
         point_labels(fig, X, labels, ["top right"] * len(X), gap=7)
-    if predicted is not None and np.any(predicted != y):
-        wrong = np.flatnonzero(predicted != y)
-        fig.add_trace(
-            trace(
-                "scatter",
-                x=X[wrong, 0].tolist(),
-                y=X[wrong, 1].tolist(),
-                mode="markers",
-                marker={
-                    "size": 22,
-                    "symbol": "x-thin-open",
-                    "line": {"width": 2.5, "color": BOUNDARY},
-                    "color": BOUNDARY,
-                },
-                name="misclassified now",
-                hoverinfo="skip",
-            )
+    if predicted is not None:
+        cross_out(fig, X, predicted != y, name="misclassified now", size=22, width=2.5)
+
+
+def cross_out(
+    fig: Fig, X: np.ndarray, wrong: np.ndarray, *, name: str, size: int, width: float
+) -> None:
+    """A thin cross over each point where ``wrong`` is true (nothing when none is)."""
+    bad = np.flatnonzero(wrong)
+    if bad.size == 0:
+        return
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=X[bad, 0].tolist(),
+            y=X[bad, 1].tolist(),
+            mode="markers",
+            marker={
+                "size": size,
+                "symbol": "x-thin-open",
+                "line": {"width": width, "color": BOUNDARY},
+                "color": BOUNDARY,
+            },
+            name=name,
+            hoverinfo="skip",
         )
+    )
 
 
 def perceptron_plane(

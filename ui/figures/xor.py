@@ -16,6 +16,7 @@ from ui.figures.perceptron import (
     Bounds,
     clip_polygon,
     closed,
+    cross_out,
     fill_trace,
     halfplane_polygon,
     line_trace,
@@ -105,24 +106,8 @@ def _points(
             )
         )
     point_labels(fig, X, labels, positions)
-    if wrong is not None and np.any(wrong):
-        bad = np.flatnonzero(wrong)
-        fig.add_trace(
-            trace(
-                "scatter",
-                x=X[bad, 0].tolist(),
-                y=X[bad, 1].tolist(),
-                mode="markers",
-                marker={
-                    "size": 28,
-                    "symbol": "x-thin-open",
-                    "line": {"width": 3, "color": BOUNDARY},
-                    "color": BOUNDARY,
-                },
-                name="wrong",
-                hoverinfo="skip",
-            )
-        )
+    if wrong is not None:
+        cross_out(fig, X, wrong, name="wrong", size=28, width=3)
 
 
 def cycle_plane(
