@@ -169,7 +169,8 @@ class Tally:
             return
         (self.ticks if tick else self.runs).append(result)
         if result.status in ("timeout", "closed"):
-            self.errors.append(f"{result.page or 'home'}: {result.status}")
+            after = f" after {result.action}" if result.action else ""
+            self.errors.append(f"{result.page or 'home'}: {result.status}{after}")
         if self.soak_target and len(self.runs) >= self.soak_target:
             self.stop = True
 

@@ -53,6 +53,7 @@ class Widget:
     fragment_id: str
     proto: object  # the element's protobuf (Slider, Selectbox, ...)
     state: WidgetState
+    path: tuple[int, ...] = ()  # where the page draws it (the delta path)
 
     def move(self, rng: random.Random) -> WidgetState | None:
         """A new value a learner could pick, as a WidgetState; None if there is nothing to pick."""
@@ -141,6 +142,7 @@ class RunResult:
     status: str  # "ok", "exception", "timeout", "closed"
     exceptions: list[str] = field(default_factory=list)
     fragment: bool = False
+    action: str = ""  # what the learner did ("moved 'Stride'"), for the error report
 
 
 class Learner:
@@ -161,6 +163,9 @@ class Learner:
         self._messages: asyncio.Queue[ForwardMsg] = asyncio.Queue()
         self._reader: asyncio.Task | None = None
         self._seen: set[str] = set()  # widget ids drawn during the current run
+        self._run_fragments: set[str] = set()  # fragment ids of the current run's deltas
+        self._nested: dict[str, set[str]] = {}  # fragment id -> fragments drawn inside it
+        self._run_blocks: dict[str, set[tuple[int, ...]]] = {}  # fragment -> blocks it drew in
         self._exceptions: list[str] = []
 
     # -- connection ----------------------------------------------------------------------
@@ -265,6 +270,8 @@ class Learner:
                 return RunResult(self.page, 0.0, "closed", fragment=bool(fragment_id))
             self._handle(late)
         self._seen = set()
+        self._run_fragments = set()
+        self._run_blocks = {}
         self._exceptions = []
         start = time.perf_counter()
         try:
@@ -302,7 +309,7 @@ class Learner:
     def _handle(self, fwd: ForwardMsg):
         kind = fwd.WhichOneof("type")
         if kind == "delta":
-            self._on_delta(fwd.delta)
+            self._on_delta(fwd.delta, tuple(fwd.metadata.delta_path))
         elif kind == "navigation":
             self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
             self.page_hash = fwd.navigation.page_script_hash
@@ -320,7 +327,10 @@ class Learner:
             return fwd.script_finished
         return None
 
-    def _on_delta(self, delta) -> None:
+    def _on_delta(self, delta, path: tuple[int, ...] = ()) -> None:
+        if delta.fragment_id:
+            self._run_fragments.add(delta.fragment_id)
+            self._run_blocks.setdefault(delta.fragment_id, set()).add(path[:-1])
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element
@@ -343,11 +353,26 @@ class Learner:
             self.widgets[p.id] = known
         else:  # the frontend keeps the learner's value; the element may bring new ranges
             known.proto, known.fragment_id, known.label = p, delta.fragment_id, p.label
+        known.path = path
 
     def _forget_unseen(self, fragment_id: str) -> None:
-        """Like the frontend: widgets the run did not draw are gone (only this fragment's)."""
+        """Like the frontend: widgets the run did not draw are gone: this fragment's, and those
+        of the fragments it drew inside itself in earlier runs (a tab's section that is not
+        drawn now); a click on one of those would name a fragment the server no longer has."""
+        scope = None
+        blocks = self._run_blocks.get(fragment_id, set())
+        top = min(blocks, key=len) if blocks else None  # the block the fragment draws into
+        if fragment_id:
+            self._nested.setdefault(fragment_id, set()).update(self._run_fragments - {fragment_id})
+            scope, todo = set(), [fragment_id]
+            while todo:
+                f = todo.pop()
+                if f not in scope:
+                    scope.add(f)
+                    todo.extend(self._nested.get(f, ()))
         for wid, widget in list(self.widgets.items()):
-            if wid not in self._seen and (not fragment_id or widget.fragment_id == fragment_id):
+            inside = top is not None and widget.path[: len(top)] == top
+            if wid not in self._seen and (scope is None or widget.fragment_id in scope or inside):
                 del self.widgets[wid]
 
     # -- what a learner does ---------------------------------------------------------------
@@ -371,9 +396,11 @@ class Learner:
         changed = widget.move(self.rng)
         if changed is None:
             return None
-        return await self.rerun(
+        result = await self.rerun(
             page_hash=self.page_hash, changed=changed, fragment_id=widget.fragment_id
         )
+        result.action = f"{widget.kind} {widget.label!r}"
+        return result
 
     async def timer_tick(self, fragment_id: str) -> RunResult:
         return await self.rerun(page_hash=self.page_hash, fragment_id=fragment_id, auto=True)
