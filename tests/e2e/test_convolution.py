@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.helpers import assert_no_exception, click_button, open_page, screenshot, wait_idle
 
@@ -164,13 +165,24 @@ def test_typed_values_stay_when_the_editors_are_closed(page):
     box = kernel.bounding_box()
     assert box is not None
     # Row 1, column 2 of the kernel (1 in d2l's [[0, 1], [2, 3]]): make it 2.
-    page.mouse.dblclick(box["x"] + box["width"] * 0.83, box["y"] + 35 + 17)
-    page.wait_for_timeout(700)
-    page.keyboard.press("Control+A")
-    page.keyboard.type("2")
-    page.keyboard.press("Enter")
+    # The grid opens its cell editor (an overlay input, class gdg-input) after the double click;
+    # on a busy machine that can take a while, or the click can land during a redraw: retry.
+    editor = page.locator("input.gdg-input, textarea.gdg-input")
+    for _ in range(3):
+        page.mouse.dblclick(box["x"] + box["width"] * 0.83, box["y"] + 35 + 17)
+        try:
+            editor.first.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    editor.first.fill("2")
+    editor.first.press("Enter")
     wait_idle(page)
     expect(page.get_by_text("position 1 of 4")).to_be_visible()
+    for _ in range(20):  # the edit reaches the server, then the formula is drawn again
+        if inner_product(page).endswith("= 20"):
+            break
+        page.wait_for_timeout(250)
     assert inner_product(page).endswith("= 20")  # 0×0 + 1×2 + 3×2 + 4×3
     page.get_by_text("Edit the input and kernel values").click()  # close
     wait_idle(page)

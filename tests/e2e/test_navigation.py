@@ -1,12 +1,15 @@
 """Every page in the navigation opens in a real browser without an exception."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_no_exception, open_page, screenshot, wait_idle
 from ui.lessons import APP_TITLE, HOME_TITLE, LESSONS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_home_lists_every_lesson(page):
@@ -36,3 +39,22 @@ def test_every_lesson_opens_from_the_sidebar(page, lesson):
     # Its own browser title: tabs, history and bookmarks say which lesson is open.
     expect(page).to_have_title(f"{lesson.title} · {APP_TITLE}")
     screenshot(page, f"page-{lesson.url_path}")
+
+
+def test_no_lesson_logs_a_warning(page, app_url):
+    """Issue 17 item 11: no warnings in the server log on any lesson (a widget given a default and
+    also set through Session State, a deprecated argument, a fragment that vanished...)."""
+    port = app_url.rsplit(":", 1)[1]
+    log = ROOT / f".streamlit-e2e-{port}.log"
+    start = len(log.read_text())
+    for lesson in LESSONS:
+        open_page(page, lesson.url_path)
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
+        assert_no_exception(page)
+    added = log.read_text()[start:]
+    noisy = [
+        line
+        for line in added.splitlines()
+        if re.search(r"WARNING|Traceback|Error|does not exist anymore|Session State", line)
+    ]
+    assert noisy == [], "\n".join(noisy[:20])
