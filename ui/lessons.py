@@ -93,7 +93,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Image filters",
         ":material/filter_vintage:",
         "Upload a picture (or pick the cat) and see what blur, edge and Gabor filters respond "
-        "to, with stride, padding, ReLU and pooling.",
+        "to, with stride, padding, ReLU and pooling; then watch such filters emerge from photos.",
         "filters",
     ),
     Lesson(
