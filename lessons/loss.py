@@ -186,7 +186,9 @@ def softmax_section() -> None:
             st.latex(formula)
         st.markdown(softmax_verdict(ex))
         with st.expander("Every number, class by class"):
-            st.dataframe(class_rows(ex), hide_index=True, key=S.key("table"))
+            # A static table: the data grid redrew (and settled) for 100+ ms after every move of
+            # a score slider, even folded away in the expander.
+            st.table(class_rows(ex), hide_index=True)
             st.caption(
                 "Subtracting the largest score before exponentiating changes nothing (it "
                 "cancels in the fraction) but keeps every exponent ≤ 0, so nothing overflows."

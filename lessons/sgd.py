@@ -273,7 +273,8 @@ def descent_section() -> None:
             "per pass. Against **iterations**, full-batch GD's steps are the best aimed: each "
             "one uses the exact gradient, where a small batch only estimates it (the zig-zag)."
         )
-    st.dataframe(iterations_rows(runs), hide_index=True, key=S.key("table"))
+    # A static table: a data grid redraws and settles for 100+ ms after every slider move.
+    st.table(iterations_rows(runs), hide_index=True)
     st.markdown(
         "The lecture's note: *the algorithm is described as iterations, each sampling a batch. "
         "In practice we run in epochs; in each epoch we randomly partition the training data "

@@ -77,7 +77,7 @@ def page_text(at) -> str:
     """Everything the page says in words and tables."""
     parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success")
              for e in getattr(at, kind)]  # fmt: skip
-    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [df.value.to_csv() for df in [*at.dataframe, *at.table]]
     return "\n".join(parts)
 
 
@@ -269,7 +269,7 @@ def test_an_all_zero_chain_is_drawn_as_zeros():
     (warning,) = [w.value for w in at.warning]
     assert warning.startswith("The gradient at every layer is exactly 0")
     assert "layers 2, 4, 6" in warning and "z₂ = −22" in warning
-    rows = at.dataframe[0].value
+    rows = at.table[0].value
     assert set(rows["∂hₙ/∂wₖ"]) == {"0"}
 
 

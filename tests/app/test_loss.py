@@ -56,7 +56,7 @@ def test_default_explorer_shows_the_loss_with_its_numbers(run_page):
     assert metrics(at)[:3] == ["class 1", "0.6590", "0.4170"]
     assert any(r"-\log(0.6590) = 0.4170" in x.value for x in at.latex)
     assert len([s for s in at.slider if s.key.startswith("loss_f")]) == 3
-    rows = at.dataframe[0].value
+    rows = at.table[0].value
     # Written as the page writes numbers (4 decimals, powers of ten below 0.001): strings.
     assert list(rows["pⱼ"]) == ["0.6590", "0.2424", "0.0986"]
     assert list(rows["Yⱼ"]) == [1, 0, 0]
@@ -136,7 +136,7 @@ def test_a_tiny_probability_is_written_honestly(run_page):
     assert r"-\log(2.25 \times 10^{-8}) = 17.6094" in texts
     assert "0.0000" not in texts + " ".join(metrics(at))
     assert softmax_bar_labels(at)[0] == f"{p1:.1e}"[:3] + "×10<sup>−8</sup>"  # 2 digits on bars
-    assert at.dataframe[0].value["pⱼ"].iloc[0] == "2.25 × 10⁻⁸"
+    assert at.table[0].value["pⱼ"].iloc[0] == "2.25 × 10⁻⁸"
 
 
 def test_lecture_quiz_right_and_wrong_then_load_it(run_page):

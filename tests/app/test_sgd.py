@@ -27,7 +27,7 @@ def traces(at, key: str = "sgd_surface") -> dict[str, dict]:
 
 
 def table(at) -> list[dict]:
-    return at.dataframe[0].value.to_dict("records")
+    return at.table[0].value.to_dict("records")
 
 
 def rerun(at):
