@@ -117,6 +117,13 @@ def run_page():
 JUNK = ("inf", "-inf", "nan", "1e999", "99999999999999999999", "", "é", "😀", "x" * 5000)
 
 
+def rerun(at_or_widget) -> AppTest:
+    """Run the page (an AppTest, or a widget just set or clicked) and check it raised nothing."""
+    at = at_or_widget.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def open_with(page: str, params: dict[str, str], *, timeout: float = 60) -> AppTest:
     """A fresh session that opens ``page`` from a link with ``params``; no exception allowed."""
     at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)

@@ -11,7 +11,7 @@ import pytest
 
 from engine.backprop import chain_gradients
 from engine.backprop_matrix import draw_params, matrix_backprop
-from tests.app.conftest import chart, specs
+from tests.app.conftest import chart, rerun, specs
 from tests.app.links import JUNK, assert_junk_gives_defaults, assert_round_trip, fresh
 
 PAGE = "lessons/backprop.py"
@@ -55,12 +55,6 @@ def node_labels(at) -> dict[str, str]:
     """Box key -> the text drawn in it, from the graph figure's node trace."""
     trace = next(t for t in chart(at, "backprop_graph")["data"] if t.get("name") == "nodes")
     return dict(zip(trace["customdata"], trace["text"], strict=True))
-
-
-def rerun(at):
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def click(at, key: str):

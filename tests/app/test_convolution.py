@@ -11,7 +11,7 @@ import streamlit.elements.lib.policies as policies
 from streamlit.testing.v1 import AppTest
 
 from engine.conv import conv2d
-from tests.app.conftest import ROOT, array, chart, specs
+from tests.app.conftest import ROOT, array, chart, rerun, specs
 from ui.grids import grid_frame, grid_values
 
 PAGE = "lessons/convolution.py"
@@ -40,12 +40,6 @@ def grids(spec: dict) -> list[dict]:
 def output_texts(at) -> list[str]:
     """The numbers shown in the output grid of the sliding-window figure (its last grid)."""
     return [t for row in grids(chart(at, "conv_window_chart"))[-1]["text"] for t in row]
-
-
-def rerun(at):
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def set_sliders(at, **values):

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.filters import apply_filters, preset_kernel
 from engine.images import load_image
-from tests.app.conftest import ROOT, array, chart, charts, specs
+from tests.app.conftest import ROOT, array, chart, charts, rerun, specs
 
 PAGE = "lessons/filters.py"
 ONE = "One filter, step by step"
@@ -31,12 +31,6 @@ def hovers(spec: dict) -> list[dict]:
 
 def captions(at) -> str:
     return "\n".join(c.value for c in at.caption)
-
-
-def rerun(at):
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_tab(at, label: str):

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.cnn import Trainer
-from tests.app.conftest import JUNK, ROOT, array, chart, open_with, specs
+from tests.app.conftest import JUNK, ROOT, array, chart, open_with, rerun, specs
 from tests.engine.pen_digits import TEMPLATES, place
 
 PAGE = "lessons/lenet.py"
@@ -35,12 +35,6 @@ def pad(at) -> dict:
 def texts(at) -> str:
     boxes = [*at.success, *at.info, *at.warning, *at.error, *at.markdown, *at.caption]
     return " ".join(b.value for b in boxes)
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_tab(at: AppTest, name: str) -> AppTest:

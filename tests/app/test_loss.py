@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from tests.app.conftest import chart, specs
+from tests.app.conftest import chart, rerun, specs
 from tests.app.links import assert_junk_gives_defaults, assert_round_trip, fresh
 
 PAGE = "lessons/loss.py"
@@ -29,12 +29,6 @@ DEFAULTS = {
     "loss_cmp_y": 1,
     "loss_view": SOFTMAX,
 }
-
-
-def rerun(at):
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_tab(at, label: str):

@@ -7,7 +7,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from engine.mlp import MLP
-from tests.app.conftest import ROOT, chart, specs
+from tests.app.conftest import ROOT, chart, rerun, specs
 
 PAGE = "lessons/mlp.py"
 
@@ -270,13 +270,6 @@ def test_quiz_feedback(run_page):
 
 
 # ----------------------------------------------------------------------------- the conversion
-
-
-def rerun(at_or_widget):
-    """Run the page (an AppTest, or a widget just set or clicked) and check it raised nothing."""
-    at = at_or_widget.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_a_control_rebuilds_only_the_charts_it_changes(run_page, chart_log):

@@ -15,18 +15,12 @@ from streamlit.testing.v1 import AppTest
 
 from engine.datasets import make_dataset
 from engine.mlp import MLP
-from tests.app.conftest import ROOT, specs
+from tests.app.conftest import ROOT, rerun, specs
 from tests.app.links import assert_junk_gives_defaults
 from ui.point_edits import Edits, from_text, to_text
 
 PAGE = "lessons/mlp.py"
 _seq = itertools.count(1)
-
-
-def rerun(at_or_widget) -> AppTest:
-    at = at_or_widget.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def fresh(params: dict[str, str] | None = None) -> AppTest:

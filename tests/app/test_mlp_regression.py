@@ -4,33 +4,15 @@ the output and the squared loss; the picture's numbers are the engine's."""
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
 
 from engine.mlp import MLP, line_points
-from tests.app.conftest import ROOT, chart, specs
+from tests.app.conftest import chart, rerun, specs
 from tests.app.links import assert_round_trip
+from tests.app.test_mlp_clicks import fresh, player  # the playground opened from a link
 
 PAGE = "lessons/mlp.py"
-
-
-def rerun(at_or_widget) -> AppTest:
-    at = at_or_widget.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def fresh(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    at.query_params.update(params or {})
-    return rerun(at)
-
-
-def player(at) -> dict:
-    (el,) = [e for e in at.get("bidi_component") if e.proto.id.endswith("mlp_player")]
-    return json.loads(el.proto.json)
 
 
 def floats(text: str) -> np.ndarray:

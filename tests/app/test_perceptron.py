@@ -7,7 +7,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, chart, specs
+from tests.app.conftest import ROOT, chart, rerun, specs
 
 PAGE = "lessons/perceptron.py"
 NEURON = "One neuron"
@@ -20,12 +20,6 @@ def body(at) -> str:
 
 def trace_names(at, key="perceptron_train_chart") -> list[str]:
     return [t.get("name") for t in chart(at, key)["data"]]
-
-
-def rerun(at):
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_tab(at, label: str):

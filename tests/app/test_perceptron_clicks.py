@@ -10,7 +10,7 @@ import numpy as np
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, chart
+from tests.app.conftest import ROOT, chart, rerun
 
 PAGE = "lessons/perceptron.py"
 _seq = itertools.count(1)
@@ -24,12 +24,6 @@ def click(at, *points: tuple[float, float]) -> AppTest:
     state.json_value = json.dumps({"clicks": {"mount": "browser", "clicks": clicks}})
     states.widgets.append(state)
     at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def rerun(at_or_widget) -> AppTest:
-    at = at_or_widget.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -6,7 +6,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import engine.sgd
-from tests.app.conftest import ROOT, array, chart, specs
+from tests.app.conftest import ROOT, array, chart, rerun, specs
 
 PAGE = "lessons/sgd.py"
 
@@ -28,12 +28,6 @@ def traces(at, key: str = "sgd_surface") -> dict[str, dict]:
 
 def table(at) -> list[dict]:
     return at.table[0].value.to_dict("records")
-
-
-def rerun(at):
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_defaults_draw_three_runs_from_one_start(run_page):

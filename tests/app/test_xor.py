@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, chart, specs
+from tests.app.conftest import ROOT, chart, rerun, specs
 
 PAGE = "lessons/xor.py"
 FAIL, GATES = "1 · Watch the perceptron fail", "2 · Design a gate"
@@ -35,12 +35,6 @@ def md_table(at, first: str) -> dict[str, list[str]]:
     cells = [[c.strip() for c in row[1:-1].split(" | ")] for row in rows]
     plain = [[re.sub(r"^:(green|red)\[\*\*(.)\*\*\]$", r"\2", c) for c in r] for r in cells]
     return {name: [r[k] for r in plain] for k, name in enumerate(names)}
-
-
-def rerun(at):
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_tab(at, label):
