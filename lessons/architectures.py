@@ -340,19 +340,21 @@ def compare_section() -> None:
     for col, key, mine, other in ((cols[0], a, sa, sb), (cols[1], b, sb, sa)):
         with col, st.container(border=True):
             st.markdown(f"**{title(key)}**")
-            m1, m2, m3 = st.columns(3)
+            # A row that wraps, each metric as wide as its value: three fixed columns in half
+            # the page cut "61.1 M" to "61.…" on a projector (1100 px).
+            m1 = m2 = m3 = st.container(horizontal=True, gap="medium")
             m1.metric(
                 "Parameters", millions(mine.params), delta=ratio(mine.params, other.params),
-                delta_color="off", delta_arrow=_arrow(mine.params, other.params),
+                delta_color="off", delta_arrow=_arrow(mine.params, other.params), width="content",
             )  # fmt: skip
             m2.metric(
                 "Depth", mine.depth, delta=f"{mine.depth - other.depth:+d}".replace("-", "−"),
-                delta_color="off", delta_arrow=_arrow(mine.depth, other.depth),
+                delta_color="off", delta_arrow=_arrow(mine.depth, other.depth), width="content",
             )  # fmt: skip
             m3.metric(
                 "Multiply-adds", giga(mine.mult_adds),
                 delta=ratio(mine.mult_adds, other.mult_adds), delta_color="off",
-                delta_arrow=_arrow(mine.mult_adds, other.mult_adds),
+                delta_arrow=_arrow(mine.mult_adds, other.mult_adds), width="content",
             )  # fmt: skip
     show(
         compare_chart(a, b), key=S.key("compare"),
